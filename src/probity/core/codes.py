@@ -94,13 +94,16 @@ def _build_code(raw: dict) -> Code:
     scope = raw["scope"]
     clauses = {}
     for item in raw["clauses"]:
+        parent = item.get("parent")
         clause = Clause(
             code=code_id,
             id=str(item["id"]),
             heading=item.get("heading") or "",
             text=item["text"].strip(),
-            parent=item.get("parent"),
+            parent=None if parent is None else str(parent),
         )
+        if clause.id in clauses:
+            raise BadData(f"data/codes/{code_id}.yaml: clause {clause.id!r} appears twice")
         clauses[clause.id] = clause
     return Code(
         id=code_id,
