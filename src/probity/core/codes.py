@@ -120,7 +120,5 @@ def _build_code(raw: dict) -> Code:
             for part in scope.get("parts", ())
         ),
         clauses=clauses,
-        groups=tuple(
-            (group["title"], tuple(group["clauses"])) for group in raw.get("groups", ())
-        ),
+        groups=tuple((group["title"], tuple(group["clauses"])) for group in raw.get("groups", ())),
     )

@@ -1,0 +1,5 @@
+import sys
+
+from probity.cli import main
+
+sys.exit(main())

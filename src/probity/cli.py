@@ -1,0 +1,198 @@
+"""The `probity` command. Heavy imports (search models, Django) happen only in the commands
+that need them, so `probity advise` starts nearly as fast as Python itself."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from probity.core.errors import BadData, BadInput
+
+EXAMPLE = '{"roles": {"essex-probation": "employee"}, "matter": "gift", "facts": {}}'
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args) or 0
+    except BadInput as error:
+        print(f"probity: bad input: {error}", file=sys.stderr)
+        return 2
+    except BadData as error:
+        print(
+            f"probity: the data files are broken, tell the policy owner: {error}", file=sys.stderr
+        )
+        return 1
+    except BrokenPipeError:  # e.g. `probity codes show … | head`
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="probity", description="Codes of conduct for the justice sector: guidance and search."
+    )
+    commands = parser.add_subparsers(title="commands")
+
+    advise = commands.add_parser("advise", help="decide a situation (JSON) under your codes")
+    advise.add_argument("file", nargs="?", help="situation JSON file; standard input if absent")
+    advise.add_argument("--format", choices=("text", "json"), default="text")
+    advise.set_defaults(run=_advise)
+
+    search = commands.add_parser("search", help="find clauses in plain words")
+    search.add_argument("query")
+    search.add_argument("--code", help="only this code")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--mode", choices=("hybrid", "lexical", "semantic"), default="hybrid")
+    search.add_argument("--format", choices=("text", "json"), default="text")
+    search.set_defaults(run=_search)
+
+    codes = commands.add_parser("codes", help="list codes, or show a code or clause")
+    codes.add_argument("--format", choices=("text", "json"), default="text")
+    codes.set_defaults(run=_codes_list)
+    codes_commands = codes.add_subparsers(title="codes commands")
+    show = codes_commands.add_parser("show", help="show CODE or CODE:CLAUSE")
+    show.add_argument("ref", metavar="CODE[:CLAUSE]")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(run=_codes_show)
+
+    rules = commands.add_parser("rules", help="inspect the guidance rules")
+    rules_commands = rules.add_subparsers(title="rules commands")
+    coverage = rules_commands.add_parser(
+        "coverage", help="clauses that impose a duty but no rule cites"
+    )
+    coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.set_defaults(run=_rules_coverage)
+    return parser
+
+
+def _advise(args) -> int:
+    from probity.core.engine import decide
+    from probity.core.situation import parse_situation_json
+    from probity.textformat import format_outcome
+
+    text = _read_situation(args.file)
+    outcome = decide(parse_situation_json(text))
+    if args.format == "json":
+        print(json.dumps(outcome, indent=2, ensure_ascii=False))
+    else:
+        print(format_outcome(outcome))
+    return 0
+
+
+def _read_situation(path: str | None) -> str:
+    if path is None or path == "-":
+        if sys.stdin.isatty():
+            raise BadInput("situation", f"give a FILE or pipe a situation in, e.g. {EXAMPLE}")
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as error:
+        raise BadInput("file", f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise BadInput("file", f"{path} is not UTF-8 text") from None
+
+
+def _search(args) -> int:
+    from probity.core.search import search
+
+    result = search(args.query, code=args.code, limit=args.limit, mode=args.mode)
+    if args.format == "json":
+        hits = [
+            {"clause": h.clause, "score": round(h.score, 6), "text": h.text} for h in result.hits
+        ]
+        print(json.dumps(hits, indent=2, ensure_ascii=False))
+        return 0
+    if result.notice:
+        print(f"Note: {result.notice}\n", file=sys.stderr)
+    if not result.hits:
+        print("No clauses matched. Try other words, or drop the --code filter.")
+    for rank, hit in enumerate(result.hits, 1):
+        print(f"{rank}. {hit.clause}  {hit.heading}  (score {hit.score:.3f})")
+        print(textwrap.indent(textwrap.fill(_shorten(hit.text), 88), "   "), end="\n\n")
+    return 0
+
+
+def _shorten(text: str, limit: int = 400) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _codes_list(args) -> int:
+    from probity.core.codes import load_codes
+
+    codes = load_codes()
+    if args.format == "json":
+        print(json.dumps([_code_summary(code) for code in codes.values()], indent=2))
+        return 0
+    for code in codes.values():
+        print(
+            f"{code.id:22} {code.title} — {code.issuer} ({len(code.clauses)} clauses, "
+            f"revision {code.revision})"
+        )
+    return 0
+
+
+def _code_summary(code) -> dict:
+    return {
+        "code": code.id,
+        "title": code.title,
+        "issuer": code.issuer,
+        "revision": code.revision,
+        "roles": sorted(code.roles),
+        "clauses": len(code.clauses),
+    }
+
+
+def _codes_show(args) -> int:
+    from probity.core.codes import find_clause, load_code
+    from probity.textformat import format_clause, format_code
+
+    if ":" in args.ref:
+        clause = find_clause(args.ref)
+        if args.format == "json":
+            print(json.dumps(_clause_json(clause), indent=2, ensure_ascii=False))
+        else:
+            print(format_clause(clause))
+        return 0
+    code = load_code(args.ref)
+    if args.format == "json":
+        summary = _code_summary(code) | {
+            "clauses": [_clause_json(c) for c in code.clauses.values()]
+        }
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(format_code(code))
+    return 0
+
+
+def _clause_json(clause) -> dict:
+    return {
+        "clause": clause.ref,
+        "heading": clause.heading,
+        "parent": f"{clause.code}:{clause.parent}" if clause.parent else None,
+        "text": clause.text,
+    }
+
+
+def _rules_coverage(args) -> int:
+    from probity.core.coverage import uncited_duties
+
+    gaps = uncited_duties()
+    if args.format == "json":
+        print(json.dumps([_clause_json(c) for c in gaps], indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(gaps)} clauses impose a duty that no guidance rule cites:\n")
+    for clause in gaps:
+        print(f"{clause.ref:38} {_shorten(clause.text, 70)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

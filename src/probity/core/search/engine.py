@@ -1,0 +1,102 @@
+"""The search indexes over all clauses, built once per process and shared by all queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from probity.core.codes import Clause
+from probity.core.search.corpus import (
+    PASSAGE_WORDS,
+    Passage,
+    all_clauses,
+    content_hash,
+    split_passages,
+)
+from probity.core.search.expansions import Expansions
+from probity.core.search.fusion import BLEND_WEIGHT, blend, reciprocal_rank
+from probity.core.search.lexical import LexicalIndex
+from probity.core.search.semantic import MODEL_NAME, Encoder, SemanticIndex, load_encoder
+
+FUSION = "rrf"  # or "blend": see benchmarks/search_eval.py for the comparison
+
+
+@dataclass(frozen=True)
+class Ranked:
+    clause: Clause
+    score: float
+    passage: str  # the best-matching passage of the clause, for snippets
+
+
+class Engine:
+    def __init__(
+        self, passages: list[Passage], expansions: Expansions | None, fusion: str = FUSION
+    ):
+        self.passages = passages
+        self.fusion = fusion
+        self.blend_weight = BLEND_WEIGHT
+        self.starts = np.array(_clause_starts(passages), dtype=np.intp)
+        self.clauses = [passages[start].clause for start in self.starts]
+        self.codes = np.array([clause.code for clause in self.clauses])
+        self.key = content_hash(passages, MODEL_NAME)
+        self.lexical = LexicalIndex([passage.text for passage in passages], expansions)
+        self._semantic: SemanticIndex | None = None
+
+    @classmethod
+    def build(
+        cls, passage_words: int = PASSAGE_WORDS, synonyms: bool = True, fusion: str = FUSION
+    ) -> Engine:
+        """All clauses of all codes; the arguments exist for benchmarks/search_eval.py."""
+        passages = split_passages(all_clauses(), passage_words)
+        return cls(passages, Expansions.load() if synonyms else None, fusion)
+
+    def semantic(self, encode: Encoder | None = None) -> SemanticIndex:
+        """The embedding index, built on first use; raises SemanticUnavailable."""
+        if self._semantic is None:
+            texts = [passage.text for passage in self.passages]
+            self._semantic = SemanticIndex(texts, self.key, encode or load_encoder())
+        return self._semantic
+
+    def rank(self, query: str, mode: str, code: str | None, limit: int) -> list[Ranked]:
+        passage_scores = self._passage_scores(query, mode)
+        candidates = np.flatnonzero(self.codes == code) if code else np.arange(len(self.clauses))
+        scores = self._clause_scores(passage_scores, mode)[candidates]
+        order = np.argsort(-scores, kind="stable")[:limit]
+        keep = [i for i in order if mode != "lexical" or scores[i] > 0]
+        return [self._ranked(candidates[i], scores[i], passage_scores) for i in keep]
+
+    def _passage_scores(self, query: str, mode: str) -> dict[str, np.ndarray]:
+        scores = {}
+        if mode in ("lexical", "hybrid"):
+            scores["lexical"] = self.lexical.scores(query)
+        if mode in ("semantic", "hybrid"):
+            scores["semantic"] = self.semantic().scores(query)
+        return scores
+
+    def _clause_scores(self, passage_scores: dict[str, np.ndarray], mode: str) -> np.ndarray:
+        per_clause = {  # a clause scores as its best passage
+            name: np.maximum.reduceat(scores, self.starts)
+            for name, scores in passage_scores.items()
+        }
+        if mode != "hybrid":
+            return per_clause[mode]
+        if self.fusion == "rrf":
+            return reciprocal_rank(per_clause["lexical"], per_clause["semantic"])
+        return blend(per_clause["lexical"], per_clause["semantic"], self.blend_weight)
+
+    def _ranked(self, index: int, score: float, passage_scores: dict) -> Ranked:
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.passages)
+        best = start + int(np.argmax(sum(_unit(s[start:end]) for s in passage_scores.values())))
+        return Ranked(self.clauses[index], float(score), self.passages[best].text)
+
+
+def _clause_starts(passages: list[Passage]) -> list[int]:
+    refs = [passage.clause.ref for passage in passages]
+    return [i for i, ref in enumerate(refs) if i == 0 or ref != refs[i - 1]]
+
+
+def _unit(scores: np.ndarray) -> np.ndarray:
+    high = float(scores.max(initial=0.0))
+    return scores / high if high > 0 else scores
