@@ -144,7 +144,7 @@ def stored(code_id: str):
 
 
 def raw_clause_ids(code_id: str) -> list[str]:
-    raw = yaml.safe_load((DATA_DIR / "codes" / f"{code_id}.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((Path(DATA_DIR) / "codes" / f"{code_id}.yaml").read_text(encoding="utf-8"))
     return [item["id"] for item in raw["clauses"]]
 
 

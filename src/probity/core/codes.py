@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 from functools import cache
 
-from probity.core.datafiles import DATA_DIR, read_yaml
+from probity.core.datafiles import data_names, read_yaml
 from probity.core.errors import BadData, BadInput
 
+# Records are named tuples rather than dataclasses: importing dataclasses (and with it
+# inspect) would double the cold start of `probity advise`.
 
-@dataclass(frozen=True)
-class Clause:
-    code: str
-    id: str
-    heading: str
-    text: str
-    parent: str | None = None
+
+class Clause(namedtuple("Clause", "code id heading text parent", defaults=(None,))):
+    """One clause: its code, id, the heading it sits under, verbatim text and parent id."""
+
+    __slots__ = ()
 
     @property
     def ref(self) -> str:
@@ -23,27 +23,20 @@ class Clause:
         return f"{self.code}:{self.id}"
 
 
-@dataclass(frozen=True)
-class ScopePart:
-    prefix: str
-    roles: frozenset[str]
-    why: str
+ScopePart = namedtuple("ScopePart", "prefix roles why")
 
 
-@dataclass(frozen=True)
-class Code:
-    id: str
-    title: str
-    issuer: str
-    revision: str
-    source: str
-    kind: str
-    roles: frozenset[str]
-    scope_clause: str
-    why_not_in_scope: str
-    parts: tuple[ScopePart, ...]
-    clauses: dict[str, Clause]
-    groups: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+class Code(
+    namedtuple(
+        "Code",
+        "id title issuer revision source kind roles scope_clause why_not_in_scope parts clauses "
+        "groups",
+        defaults=((),),
+    )
+):
+    """A code of conduct: who it covers (roles, parts with a narrower scope) and its clauses."""
+
+    __slots__ = ()
 
     def covers(self, role: str) -> bool:
         return role in self.roles
@@ -63,7 +56,7 @@ class Code:
 
 
 def code_ids() -> list[str]:
-    return sorted(path.stem for path in (DATA_DIR / "codes").glob("*.yaml"))
+    return data_names("codes")
 
 
 @cache

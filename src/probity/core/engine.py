@@ -96,7 +96,7 @@ def _questions(situation: Situation, live: list, strictness: int) -> list[dict]:
     ranked = []
     for position, (name, fact) in enumerate(matter.facts.items()):
         count = sum(1 for rule in waiting if name in rule.facts)
-        if not count:
+        if not count or name in situation.facts:
             continue
         drop = max(
             strictness - _strictness_given(situation.facts, waiting, floor, name, answer)

@@ -1,15 +1,29 @@
-"""Where Probity keeps its own files on this machine (never inside the repository)."""
+"""Where Probity keeps its own files on this machine (never inside the repository).
+
+Plain os.path here: pathlib costs more to import than `probity advise` spends deciding.
+"""
 
 import os
-from pathlib import Path
 
 
-def probity_home() -> Path:
+def home_folder() -> str:
     """PROBITY_HOME, or ~/.probity: database, secret key, caches."""
-    return Path(os.environ.get("PROBITY_HOME") or Path.home() / ".probity")
+    return os.environ.get("PROBITY_HOME") or os.path.join(os.path.expanduser("~"), ".probity")
 
 
-def cache_dir() -> Path:
-    path = probity_home() / "cache"
-    path.mkdir(parents=True, exist_ok=True)
+def cache_folder(*parts: str) -> str:
+    path = os.path.join(home_folder(), "cache", *parts)
+    os.makedirs(path, exist_ok=True)
     return path
+
+
+def probity_home():
+    from pathlib import Path
+
+    return Path(home_folder())
+
+
+def cache_dir():
+    from pathlib import Path
+
+    return Path(cache_folder())

@@ -10,12 +10,12 @@ which fact a rule is waiting for, which the interview needs.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
 from probity.core.codes import Code, load_code
-from probity.core.datafiles import DATA_DIR, read_yaml
+from probity.core.datafiles import data_names, read_yaml
 from probity.core.errors import BadData
 from probity.core.vocabulary import Fact, vocabulary
 
@@ -23,23 +23,16 @@ Test = tuple[str, Callable[[object], bool]]
 Conjunction = tuple[Test, ...]
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    code: str
-    matter: str
-    roles: frozenset[str]
-    decision: str
-    strictness: int
-    authority: tuple[str, ...]
-    actions: tuple[dict, ...]
-    citations: tuple[dict, ...]
-    always: bool
-    when: Conjunction
-    any: tuple[Conjunction, ...]
-    unless: Conjunction | None
-    facts: frozenset[str]
-    thresholds: dict[str, tuple[float, ...]]
+class Rule(
+    namedtuple(
+        "Rule",
+        "id code matter roles decision strictness authority actions citations always "
+        "when any unless facts thresholds",
+    )
+):
+    """A compiled rule; `facts` are the facts its tests read, `thresholds` the numbers."""
+
+    __slots__ = ()
 
     def holds(self, facts: dict) -> bool | None:
         """True, False, or None when it depends on facts not yet known."""
@@ -59,22 +52,14 @@ class Rule:
         return result
 
 
-@dataclass(frozen=True)
-class Advice:
-    """What a code tells people to do when it says nothing about their situation."""
-
-    actions: tuple[dict, ...]
-    citations: tuple[dict, ...]
-
-
-@dataclass(frozen=True)
-class CodeRules:
-    by_matter: dict[str, tuple[Rule, ...]]
-    advice: Advice | None
+# What a code tells people to do when it says nothing about their situation.
+Advice = namedtuple("Advice", "actions citations")
+# A code's rules by matter, and its advice for what it does not speak to.
+CodeRules = namedtuple("CodeRules", "by_matter advice")
 
 
 def rule_files() -> list[str]:
-    return sorted(path.stem for path in (DATA_DIR / "rules").glob("*.yaml"))
+    return data_names("rules")
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from collections import namedtuple
 
 from probity.core.codes import code_ids
 from probity.core.errors import BadInput
@@ -13,11 +13,8 @@ from probity.core.vocabulary import Fact, vocabulary
 FIELDS = ("roles", "matter", "facts")
 
 
-@dataclass(frozen=True)
-class Situation:
-    roles: dict[str, str]
-    matter: str
-    facts: dict
+# A checked situation: roles {code: role}, the matter, and the known facts.
+Situation = namedtuple("Situation", "roles matter facts")
 
 
 def parse_situation_json(text: str) -> Situation:
@@ -33,7 +30,8 @@ def parse_situation(raw) -> Situation:
         raise BadInput("situation", "must be a JSON object with roles, matter and facts")
     for key in raw:
         if key not in FIELDS:
-            raise BadInput(str(key), "unknown field; a situation has roles, matter and facts")
+            field = str(key) or "situation"
+            raise BadInput(field, f"unknown field {key!r}; a situation has roles, matter and facts")
     roles = _roles(raw.get("roles"))
     matter = _matter(raw.get("matter"))
     facts = _facts(matter, raw.get("facts", {}))

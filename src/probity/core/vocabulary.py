@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 from functools import cache
 
 from probity.core.datafiles import read_yaml
 
 
-@dataclass(frozen=True)
-class Fact:
-    name: str
-    question: str
-    type: str  # "choice", "bool" or "number"
-    answers: tuple[str, ...] = ()
-    labels: tuple[tuple[str, str], ...] = ()
+class Fact(namedtuple("Fact", "name question type answers labels", defaults=((), ()))):
+    """A fact of a matter; type is "choice" (one of answers), "bool" or "number"."""
+
+    __slots__ = ()
 
     def as_question(self) -> dict:
         """The spec's question shape: allowed answers, or the type for a number."""
@@ -29,22 +26,18 @@ class Fact:
         return (True, False) if self.type == "bool" else self.answers
 
 
-@dataclass(frozen=True)
-class Matter:
-    id: str
-    title: str
-    facts: dict[str, Fact]
+Matter = namedtuple("Matter", "id title facts")
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    roles: dict[str, str]
-    decisions: tuple[str, ...]
-    decision_labels: dict[str, str]
-    authorities: dict[str, str]
-    actions: frozenset[str]
-    record_places: dict[str, str]
-    matters: dict[str, Matter]
+class Vocabulary(
+    namedtuple(
+        "Vocabulary",
+        "roles decisions decision_labels authorities actions record_places matters",
+    )
+):
+    """The spec's words: roles, decisions (least strict first), authorities, matters."""
+
+    __slots__ = ()
 
     def strictness(self, decision: str) -> int:
         return self.decisions.index(decision)
