@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(run=_codes_show)
 
+    serve = commands.add_parser("serve", help="run the web site and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(run=_serve)
+
+    manage = commands.add_parser("manage", help="Django management commands (migrate, …)")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=_manage)
+
     rules = commands.add_parser("rules", help="inspect the guidance rules")
     rules_commands = rules.add_subparsers(title="rules commands")
     coverage = rules_commands.add_parser(
@@ -179,6 +189,24 @@ def _clause_json(clause) -> dict:
         "parent": f"{clause.code}:{clause.parent}" if clause.parent else None,
         "text": clause.text,
     }
+
+
+def _serve(args) -> int:
+    from probity.server import serve
+
+    if not 0 < args.port < 65536:
+        raise BadInput("port", f"{args.port} is not a port number (1-65535)")
+    if args.workers < 1:
+        raise BadInput("workers", "must be at least 1")
+    serve(args.host, args.port, args.workers)
+    return 0
+
+
+def _manage(args) -> int:
+    from probity.server import manage
+
+    manage(args.arguments)
+    return 0
 
 
 def _rules_coverage(args) -> int:

@@ -1,0 +1,45 @@
+"""`probity serve` and `probity manage`: the Django site behind a production server."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+LOCAL_HOSTS = "localhost,127.0.0.1,[::1]"
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "probity.web.settings")
+    import django
+
+    django.setup()
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Prepare the database and static files, then hand over to gunicorn (never returns)."""
+    if "PROBITY_ALLOWED_HOSTS" not in os.environ and host not in ("127.0.0.1", "localhost"):
+        os.environ["PROBITY_ALLOWED_HOSTS"] = f"{LOCAL_HOSTS},{host}"
+    setup_django()
+    from django.core.management import call_command
+
+    print("Preparing the database…", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Collecting static files…", flush=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
+    print(f"Probity is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)
+    os.execv(
+        sys.executable,
+        [
+            sys.executable, "-m", "gunicorn", "probity.web.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+        ],
+    )  # fmt: skip
+
+
+def manage(arguments: list[str]) -> None:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["probity manage", *arguments])

@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs, the GOV.UK page template and the WSGI entry point."""

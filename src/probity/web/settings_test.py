@@ -1,0 +1,12 @@
+"""Settings for the test suite: a throwaway PROBITY_HOME, so tests never touch real data."""
+
+import os
+import tempfile
+
+os.environ.setdefault("PROBITY_HOME", tempfile.mkdtemp(prefix="probity-test-"))
+os.environ["PROBITY_TESTING"] = "1"
+
+from probity.web.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly protects real accounts, not test fixtures.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
