@@ -19,7 +19,7 @@ from probity.core.search.fusion import BLEND_WEIGHT, blend, reciprocal_rank
 from probity.core.search.lexical import LexicalIndex
 from probity.core.search.semantic import MODEL_NAME, Encoder, SemanticIndex, load_encoder
 
-FUSION = "rrf"  # or "blend": see benchmarks/search_eval.py for the comparison
+FUSION = "blend"  # or "rrf": benchmarks/search_eval.py --compare scores both
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Engine:
         self.passages = passages
         self.fusion = fusion
         self.blend_weight = BLEND_WEIGHT
+        self.expansions = expansions
         self.starts = np.array(_clause_starts(passages), dtype=np.intp)
         self.clauses = [passages[start].clause for start in self.starts]
         self.codes = np.array([clause.code for clause in self.clauses])
@@ -71,7 +72,8 @@ class Engine:
         if mode in ("lexical", "hybrid"):
             scores["lexical"] = self.lexical.scores(query)
         if mode in ("semantic", "hybrid"):
-            scores["semantic"] = self.semantic().scores(query)
+            text = self.expansions.expanded_text(query) if self.expansions else query
+            scores["semantic"] = self.semantic().scores(text)
         return scores
 
     def _clause_scores(self, passage_scores: dict[str, np.ndarray], mode: str) -> np.ndarray:

@@ -1,7 +1,10 @@
 """Everyday words staff type, mapped to the words the codes use (data/search/synonyms.yaml).
 
-Only the lexical ranker needs this: the embedding model already knows that a "present" is a
-gift. Expansion terms are added to the query at a lower weight than the user's own words.
+The lexical ranker adds the codes' words to the query at a lower weight; the semantic ranker
+reads them after the question, in brackets, which helps the small embedding model with staff
+slang it has rarely seen ("uber" -> "other employment"). Phrases match word for word on
+stems, so "presents" finds the entry for "present" while "money off" does not fire on every
+"money".
 """
 
 from __future__ import annotations
@@ -10,35 +13,51 @@ from dataclasses import dataclass
 
 from probity.core.datafiles import read_yaml
 from probity.core.errors import BadData
-from probity.core.search.words import terms, words
+from probity.core.search.words import STOPWORDS, all_stems, terms, words
+
+SYNONYMS_FILE = "search/synonyms.yaml"
 
 
 @dataclass(frozen=True)
 class Expansions:
-    by_phrase: dict[tuple[str, ...], tuple[str, ...]]  # plain words -> code stems
+    by_phrase: dict[tuple[str, ...], tuple[str, ...]]  # stems people type -> words codes use
 
     @classmethod
-    def load(cls, relative: str = "search/synonyms.yaml") -> Expansions:
+    def load(cls, relative: str = SYNONYMS_FILE) -> Expansions:
+        """The file lists `code words: [plain phrase, ...]`; we look up the other way."""
         raw = read_yaml(relative)
         try:
-            pairs = raw["synonyms"].items()
+            entries = raw["synonyms"].items()
         except (KeyError, TypeError, AttributeError) as error:
             raise BadData(f"data/{relative}: expected a `synonyms:` mapping") from error
-        table = {}
-        for phrase, targets in pairs:
-            if isinstance(targets, str):
-                targets = [targets]
-            table[tuple(words(str(phrase)))] = tuple(terms(" ".join(map(str, targets))))
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for code_words, phrases in entries:
+            if not isinstance(phrases, list):
+                raise BadData(f"data/{relative}: {code_words!r} needs a list of phrases")
+            for phrase in phrases:
+                if set(words(str(phrase))) <= STOPWORDS:
+                    raise BadData(f"data/{relative}: {phrase!r} has only common words")
+                key = tuple(all_stems(str(phrase)))
+                table[key] = (*table.get(key, ()), str(code_words))
         return cls(table)
 
-    def extra_terms(self, query: str) -> list[str]:
-        """Stems to add for every listed phrase found (as whole words) in the query."""
-        query_words = words(query)
-        extra: list[str] = []
+    def code_words(self, query: str) -> list[str]:
+        """The codes' words for every listed phrase found in the query, each once, in order."""
+        stems = all_stems(query)
+        found: dict[str, None] = {}
         for phrase, targets in self.by_phrase.items():
-            if _contains(query_words, phrase):
-                extra.extend(targets)
-        return extra
+            if _contains(stems, phrase):
+                found.update(dict.fromkeys(targets))
+        return list(found)
+
+    def extra_terms(self, query: str) -> list[str]:
+        """Stems of the codes' words for the phrases found in the query."""
+        return terms(" ".join(self.code_words(query)))
+
+    def expanded_text(self, query: str) -> str:
+        """The query followed by the codes' words in brackets, for the embedding model."""
+        extra = self.code_words(query)
+        return f"{query} ({', '.join(extra)})" if extra else query
 
 
 def _contains(haystack: list[str], phrase: tuple[str, ...]) -> bool:

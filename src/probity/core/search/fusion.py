@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 RRF_K = 60  # the usual constant: damps the weight of the very top ranks
-BLEND_WEIGHT = 0.5  # share of the lexical score in a blend; the rest is semantic
+BLEND_WEIGHT = 0.4  # share of the lexical score in a blend; the rest is semantic
 
 
 def reciprocal_rank(lexical: np.ndarray, semantic: np.ndarray, k: int = RRF_K) -> np.ndarray:
@@ -30,7 +30,9 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 
 def _unit(scores: np.ndarray) -> np.ndarray:
-    low, high = float(scores.min(initial=0.0)), float(scores.max(initial=0.0))
+    if len(scores) == 0:
+        return scores.astype(np.float64)
+    low, high = float(scores.min()), float(scores.max())
     if high <= low:
         return np.zeros(len(scores), dtype=np.float64)
     return (scores - low) / (high - low)
