@@ -74,3 +74,17 @@ def test_number_questions_give_a_type_not_answers():
 
     question = vocabulary().matters["gift"].facts["value_gbp"].as_question()
     assert question == {"fact": "value_gbp", "text": question["text"], "type": "number"}
+
+
+def test_a_fact_that_cannot_change_the_decision_is_not_asked():
+    # opcc:6.1 and 6.4 between them forbid every decision about a relative, so which
+    # decision it is cannot matter.
+    outcome = decide(
+        {
+            "roles": {"opcc": "employee"},
+            "matter": "recruitment",
+            "facts": {"applicant_relationship": "relative"},
+        }
+    )
+    assert outcome["decision"] == "prohibited"
+    assert outcome["questions"] == []

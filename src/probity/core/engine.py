@@ -7,6 +7,9 @@ the facts that could change the decision come back as questions.
 
 from __future__ import annotations
 
+from itertools import product
+from math import prod
+
 from probity.core.codes import load_code
 from probity.core.rules import Rule, rules_for
 from probity.core.situation import Situation, parse_situation
@@ -81,29 +84,72 @@ def _add_advice(outcome: dict, codes: dict) -> None:
             outcome["citations"].extend(advice.citations)
 
 
+# Up to this many combinations of unknown answers, the engine tries them all to find exactly
+# which facts can change the decision; beyond it, every fact a waiting rule reads is asked.
+EXACT_LIMIT = 512
+
+
 def _questions(situation: Situation, live: list, strictness: int) -> list[dict]:
     """Unknown facts that could change the decision, the most decisive first.
 
-    A fact could change the decision when a rule stricter than every rule already known to
-    hold is waiting for it. Facts are ranked by how far one answer alone could lower the
-    decision, then by how many such rules wait for them, then in the matter's own order.
+    Only rules stricter than every rule already known to hold can change the decision, so
+    only the facts they read are candidates. Candidates are ranked by how far one answer
+    alone could lower the decision, then by how many such rules wait for them, then in the
+    matter's own order.
     """
     floor = max((rule.strictness for rule, state in live if state is True), default=0)
     waiting = [rule for rule, state in live if state is None and rule.strictness > floor]
     if not waiting:
         return []
     matter = vocabulary().matters[situation.matter]
-    ranked = []
-    for position, (name, fact) in enumerate(matter.facts.items()):
-        count = sum(1 for rule in waiting if name in rule.facts)
-        if not count or name in situation.facts:
-            continue
-        drop = max(
+    answers = {
+        name: _answers_to_try(fact, waiting)
+        for name, fact in matter.facts.items()
+        if name not in situation.facts and any(name in rule.facts for rule in waiting)
+    }
+    drops = {
+        name: max(
             strictness - _strictness_given(situation.facts, waiting, floor, name, answer)
-            for answer in _answers_to_try(fact, waiting)
+            for answer in values
         )
-        ranked.append((-drop, -count, position, fact))
+        for name, values in answers.items()
+    }
+    relevant = {name for name, drop in drops.items() if drop}
+    if len(relevant) < len(answers):  # a fact no single answer moves may still matter jointly
+        relevant |= _facts_that_matter(situation.facts, waiting, floor, answers)
+    ranked = [
+        (-drops[name], -sum(1 for rule in waiting if name in rule.facts), position, fact)
+        for position, (name, fact) in enumerate(matter.facts.items())
+        if name in relevant
+    ]
     return [fact.as_question() for *_, fact in sorted(ranked, key=lambda row: row[:3])]
+
+
+def _facts_that_matter(facts: dict, waiting: list[Rule], floor: int, answers: dict) -> set:
+    """The unknown facts on which the decision really turns, found by trying every answer.
+
+    A fact matters when two sets of answers that differ only in that fact give different
+    decisions (two rules may cover every answer of a fact between them, so it cannot matter).
+    """
+    names = list(answers)
+    combinations = prod(len(values) for values in answers.values())
+    if combinations > EXACT_LIMIT:
+        return set(names)
+    decisions = {}
+    for combination in product(*answers.values()):
+        trial = {**facts, **dict(zip(names, combination, strict=True))}
+        decisions[combination] = max(
+            [floor, *(rule.strictness for rule in waiting if rule.holds(trial))]
+        )
+    relevant = set()
+    for index, name in enumerate(names):
+        seen: dict[tuple, int] = {}
+        for combination, decision in decisions.items():
+            others = combination[:index] + combination[index + 1 :]
+            if seen.setdefault(others, decision) != decision:
+                relevant.add(name)
+                break
+    return relevant
 
 
 def _strictness_given(facts: dict, undecided: list[Rule], floor: int, name: str, answer) -> int:
