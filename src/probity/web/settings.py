@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "probity.web",
+    "probity.apps.ask",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Django apps by domain (shared/design.md): each has services, selectors, views and forms."""
