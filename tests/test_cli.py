@@ -47,8 +47,10 @@ def test_advise_reads_standard_input_and_explains_in_words():
     [
         ('{"roles": ', "situation"),
         ('{"roles": {"essex-probation": "employee"}, "matter": "bribe"}', "matter"),
-        ('{"roles": {"essex-probation": "employee"}, "matter": "gift", "facts": {"nominal": 1}}',
-         "facts.nominal"),
+        (
+            '{"roles": {"essex-probation": "employee"}, "matter": "gift", "facts": {"nominal": 1}}',
+            "facts.nominal",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_no_traceback(stdin, named):

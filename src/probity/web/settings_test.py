@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("PROBITY_HOME", tempfile.mkdtemp(prefix="probity-test-"))
 os.environ["PROBITY_TESTING"] = "1"
 
-from probity.web.settings import *  # noqa: E402,F403
+from probity.web.settings import *  # noqa: F403
 
 # Hashing passwords slowly protects real accounts, not test fixtures.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
