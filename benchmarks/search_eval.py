@@ -131,14 +131,8 @@ def _seconds(action) -> float:
 
 def print_table(questions: list[dict], found: dict, speed: dict) -> None:
     sizes = {name: sum(map(test, questions)) for name, test in SETS.items()}
-    print(
-        " " * 10
-        + "".join(
-            f"| {name} ({size}){'':<{18 - len(name) - len(str(size))}}"
-            for name, size in sizes.items()
-        )
-        + "| per query"
-    )
+    print(" " * 10 + "".join(f"| {f'{name} ({size})':<18}" for name, size in sizes.items()), end="")
+    print("| per query")
     print(f"{'mode':<10}" + "| r@1   r@5   MRR   " * len(SETS) + "| p50 ms  p95 ms")
     for mode, ranked in found.items():
         row = f"{mode:<10}"

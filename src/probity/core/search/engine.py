@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,13 @@ from probity.core.search.corpus import (
 from probity.core.search.expansions import Expansions
 from probity.core.search.fusion import BLEND_WEIGHT, blend, reciprocal_rank
 from probity.core.search.lexical import LexicalIndex
-from probity.core.search.semantic import MODEL_NAME, Encoder, SemanticIndex, load_encoder
+from probity.core.search.semantic import (
+    MODEL_NAME,
+    Encoder,
+    SemanticIndex,
+    SemanticUnavailable,
+    load_encoder,
+)
 
 FUSION = "blend"  # or "rrf": benchmarks/search_eval.py --compare scores both
 
@@ -43,6 +50,8 @@ class Engine:
         self.key = content_hash(passages, MODEL_NAME)
         self.lexical = LexicalIndex([passage.text for passage in passages], expansions)
         self._semantic: SemanticIndex | None = None
+        self._semantic_error: SemanticUnavailable | None = None
+        self._semantic_lock = threading.Lock()  # load the model once, even under a web server
 
     @classmethod
     def build(
@@ -53,11 +62,20 @@ class Engine:
         return cls(passages, Expansions.load() if synonyms else None, fusion)
 
     def semantic(self, encode: Encoder | None = None) -> SemanticIndex:
-        """The embedding index, built on first use; raises SemanticUnavailable."""
-        if self._semantic is None:
-            texts = [passage.text for passage in self.passages]
-            self._semantic = SemanticIndex(texts, self.key, encode or load_encoder())
-        return self._semantic
+        """The embedding index, built on first use; raises SemanticUnavailable (every time,
+        without trying again, once the model failed to load)."""
+        with self._semantic_lock:
+            if self._semantic_error is not None:
+                raise self._semantic_error
+            if self._semantic is None:
+                try:
+                    encoder = encode or load_encoder()
+                except SemanticUnavailable as error:
+                    self._semantic_error = error
+                    raise
+                texts = [passage.text for passage in self.passages]
+                self._semantic = SemanticIndex(texts, self.key, encoder)
+            return self._semantic
 
     def rank(self, query: str, mode: str, code: str | None, limit: int) -> list[Ranked]:
         passage_scores = self._passage_scores(query, mode)

@@ -21,6 +21,14 @@ SYNONYMS_FILE = "search/synonyms.yaml"
 @dataclass(frozen=True)
 class Expansions:
     by_phrase: dict[tuple[str, ...], tuple[str, ...]]  # stems people type -> words codes use
+    by_first_stem: dict[str, list[tuple[str, ...]]]  # so a query tries only phrases that can match
+
+    @classmethod
+    def from_table(cls, by_phrase: dict[tuple[str, ...], tuple[str, ...]]) -> Expansions:
+        by_first_stem: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in by_phrase:
+            by_first_stem.setdefault(phrase[0], []).append(phrase)
+        return cls(by_phrase, by_first_stem)
 
     @classmethod
     def load(cls, relative: str = SYNONYMS_FILE) -> Expansions:
@@ -39,15 +47,16 @@ class Expansions:
                     raise BadData(f"data/{relative}: {phrase!r} has only common words")
                 key = tuple(all_stems(str(phrase)))
                 table[key] = (*table.get(key, ()), str(code_words))
-        return cls(table)
+        return cls.from_table(table)
 
     def code_words(self, query: str) -> list[str]:
         """The codes' words for every listed phrase found in the query, each once, in order."""
         stems = all_stems(query)
         found: dict[str, None] = {}
-        for phrase, targets in self.by_phrase.items():
-            if _contains(stems, phrase):
-                found.update(dict.fromkeys(targets))
+        for start, first in enumerate(stems):
+            for phrase in self.by_first_stem.get(first, ()):
+                if tuple(stems[start : start + len(phrase)]) == phrase:
+                    found.update(dict.fromkeys(self.by_phrase[phrase]))
         return list(found)
 
     def extra_terms(self, query: str) -> list[str]:
@@ -58,8 +67,3 @@ class Expansions:
         """The query followed by the codes' words in brackets, for the embedding model."""
         extra = self.code_words(query)
         return f"{query} ({', '.join(extra)})" if extra else query
-
-
-def _contains(haystack: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(haystack[i : i + size]) == phrase for i in range(len(haystack) - size + 1))
