@@ -234,3 +234,67 @@ def _advice(code: Code, spec: dict) -> Advice:
         actions=tuple(_action(code, action, cites) for action in spec["actions"]),
         citations=tuple(_citation(code, clause) for clause in cites),
     )
+
+
+# --- Reading rules back in words, for the clause pages and the API ----------------------------
+
+# One test of a rule in words: the fact's question and the answers that make it hold (or, when
+# `negated`, every answer but these).
+Condition = namedtuple("Condition", "fact question answers negated")
+# A rule's tests in words: all of `when`, one of the `either` groups, none of `unless`.
+Conditions = namedtuple("Conditions", "when either unless")
+
+
+@cache
+def _citing_index() -> dict[str, tuple[Rule, ...]]:
+    index: dict[str, list[Rule]] = {}
+    for rule in all_rules():
+        for citation in rule.citations:
+            index.setdefault(citation["clause"], []).append(rule)
+    return {ref: tuple(rules) for ref, rules in index.items()}
+
+
+def rules_citing(ref: str) -> tuple[Rule, ...]:
+    """Every rule that cites a clause (`CODE:CLAUSE`), in the order of the rule files."""
+    return _citing_index().get(ref, ())
+
+
+def rule_conditions(rule: Rule) -> Conditions:
+    """The facts a rule tests, in the vocabulary's words (questions and answer labels)."""
+    raw = next(
+        (item for item in read_yaml(f"rules/{rule.code}.yaml")["rules"] if item["id"] == rule.id),
+        None,
+    )
+    if raw is None:
+        raise BadData(f"data/rules/{rule.code}.yaml has no rule {rule.id!r}")
+    facts = vocabulary().matters[rule.matter].facts
+    return Conditions(
+        when=_in_words(facts, raw.get("when") or {}),
+        either=tuple(_in_words(facts, spec) for spec in raw.get("any") or ()),
+        unless=_in_words(facts, raw.get("unless") or {}),
+    )
+
+
+def _in_words(facts: dict[str, Fact], spec: dict) -> tuple[Condition, ...]:
+    conditions = []
+    for name, expected in spec.items():
+        fact = facts[name]
+        negated = fact.type == "choice" and isinstance(expected, dict)
+        answers = _answers_in_words(fact, expected["not"] if negated else expected)
+        conditions.append(Condition(name, fact.question, answers, negated))
+    return tuple(conditions)
+
+
+def _answers_in_words(fact: Fact, expected) -> tuple[str, ...]:
+    if fact.type == "bool":
+        return ("Yes" if expected else "No",)
+    if fact.type == "number":
+        bounds = []
+        if "at_least" in expected:
+            bounds.append(f"{expected['at_least']:g} or more")
+        if "below" in expected:
+            bounds.append(f"less than {expected['below']:g}")
+        return (" and ".join(bounds),)
+    labels = dict(fact.labels)
+    values = [expected] if isinstance(expected, str) else expected
+    return tuple(labels.get(value, value) for value in values)

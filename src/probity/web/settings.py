@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "probity.web",
     "probity.apps.ask",
+    "probity.apps.codes",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,11 @@
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from probity.api.api import api
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("ask/", include("probity.apps.ask.urls")),
+    path("", include("probity.apps.codes.urls")),
+    path("api/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): the guidance contract, search and the codes, for machines."""

@@ -1,0 +1,189 @@
+"""Probity's JSON API, served under /api/ with its OpenAPI document and docs (no CDN).
+
+Every answer comes from `probity.core` or the codes app's selectors; this module only turns
+requests into calls and `BadInput` into 4xx answers that name the field at fault.
+
+CSRF: django-ninja exempts its views from Django's CSRF check unless an authentication method
+uses cookies. None does here: the API reads no cookie or session and changes nothing, so a
+cross-site request can gain nothing that any other client could not. Keep it that way, or add
+CSRF back, if an endpoint ever acts on behalf of a signed-in person.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.urls import reverse
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from probity.api import schemas
+from probity.apps.codes import selectors
+from probity.core.engine import decide
+from probity.core.errors import BadInput
+
+# /api/docs is Swagger UI from django-ninja's own static files ("ninja" in INSTALLED_APPS), never
+# a CDN. It runs under the site's strict Content-Security-Policy unchanged: its scripts are
+# files, its settings a JSON data block, and React sets styles through the DOM, which CSP allows
+# (tests/browser/test_codes_and_search.py watches the page for policy violations).
+api = NinjaAPI(
+    title="Probity",
+    version="1",
+    description=(
+        "Codes of conduct for the justice sector as data. `POST /api/advise` takes a situation "
+        "and returns the outcome of the guidance contract (shared/spec/guidance.md); the "
+        "other endpoints search and read the codes clause by clause."
+    ),
+    urls_namespace="api",
+)
+
+
+def _errors(where: str, error: BadInput, rename: dict[str, str] | None = None) -> dict:
+    """The 422 body: one error whose loc is the field's path, e.g. ["body", "facts", "kind"]."""
+    field = (rename or {}).get(error.field, error.field)
+    path = [] if field == "situation" else field.split(".", 1)
+    return {"detail": [{"loc": [where, *path], "msg": error.message, "type": "bad_input"}]}
+
+
+@api.post(
+    "/advise",
+    response={200: schemas.Outcome, 400: schemas.Error, 422: schemas.Error},
+    exclude_unset=True,
+    summary="Decide a situation",
+    operation_id="advise",
+    tags=["guidance"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.situation_schema()}},
+        }
+    },
+)
+def advise(request):
+    """The outcome for a situation, exactly as the guidance engine gives it.
+
+    Bad input (an unknown code, role, matter or fact, or a value of the wrong type) is 422 with
+    `loc` naming the field; a body that is not JSON is 400.
+    """
+    try:
+        situation = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        message = f"The body is not valid JSON: {error}"
+        return Status(400, {"detail": [{"loc": ["body"], "msg": message, "type": "json_invalid"}]})
+    try:
+        return Status(200, decide(situation))
+    except BadInput as error:
+        return Status(422, _errors("body", error))
+
+
+class SearchParams(Schema):
+    q: str = Field("", description="Words to search for", max_length=10_000)
+    code: str | None = Field(None, description="Only this code's clauses")
+    limit: int = Field(10, description="How many results, 1 to 100")
+
+
+@api.get(
+    "/search",
+    response={200: list[schemas.SearchHit], 422: schemas.Error},
+    summary="Search clauses",
+    operation_id="search",
+    tags=["search"],
+)
+def search(request, params: Query[SearchParams]):
+    """Clauses that answer a free-text question, best first."""
+    try:
+        result = selectors.clause_search(
+            query=params.q, code_id=params.code or None, limit=params.limit
+        )
+    except BadInput as error:
+        return Status(422, _errors("query", error, rename={"query": "q"}))
+    return Status(
+        200,
+        [
+            {"clause": hit.clause, "score": hit.score, "text": hit.text, "heading": hit.heading}
+            for hit in result.hits
+        ],
+    )
+
+
+@api.get(
+    "/codes",
+    response=list[schemas.CodeSummary],
+    summary="List the codes",
+    operation_id="list_codes",
+    tags=["codes"],
+)
+def codes(request):
+    return [_code_summary(summary) for summary in selectors.code_list()]
+
+
+@api.get(
+    "/codes/{code}",
+    response={200: schemas.CodeDetail, 404: schemas.NotFound},
+    summary="A code and its clauses",
+    operation_id="get_code",
+    tags=["codes"],
+)
+def code(request, code: str):
+    try:
+        page = selectors.code_page(code_id=code)
+    except BadInput as error:
+        raise HttpError(404, error.message) from None
+    found = page.summary.code
+    return {
+        **_code_summary(page.summary),
+        "scope_clause": found.scope_clause,
+        "groups": [{"title": title, "clauses": list(ids)} for title, ids in found.groups],
+        "clauses": [_clause(clause) for clause in found.clauses.values()],
+    }
+
+
+@api.get(
+    "/codes/{code}/{clause}",
+    response={200: schemas.ClauseDetail, 404: schemas.NotFound},
+    summary="One clause and the rules that cite it",
+    operation_id="get_clause",
+    tags=["codes"],
+)
+def clause(request, code: str, clause: str):
+    try:
+        found = selectors.clause_get(code_id=code, clause_id=clause)
+    except BadInput as error:
+        raise HttpError(404, error.message) from None
+    cited_by = [
+        {
+            "rule": citing.rule.id,
+            "matter": citing.rule.matter,
+            "decision": citing.rule.decision,
+            "roles": sorted(citing.rule.roles),
+        }
+        for matter in selectors.rules_citing_clause(clause=found)
+        for citing in matter.rules
+    ]
+    return {**_clause(found), "code": found.code, "cited_by": cited_by}
+
+
+def _code_summary(summary: selectors.CodeSummary) -> dict:
+    found = summary.code
+    return {
+        "id": found.id,
+        "title": found.title,
+        "issuer": found.issuer,
+        "revision": found.revision,
+        "kind": found.kind,
+        "roles": sorted(found.roles),
+        "clause_count": summary.clause_count,
+        "url": reverse("codes:code", args=[found.id]),
+    }
+
+
+def _clause(found) -> dict:
+    return {
+        "clause": found.ref,
+        "id": found.id,
+        "heading": found.heading,
+        "parent": found.parent,
+        "text": found.text,
+        "url": reverse("codes:clause", args=[found.code, found.id]),
+    }

@@ -1,0 +1,49 @@
+"""Thin views: read through the selectors, render; a code or clause that is not there is a 404."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from probity.apps.codes import selectors
+from probity.apps.codes.forms import SearchForm
+from probity.core.errors import BadInput
+
+
+@require_GET
+def code_list(request):
+    return render(request, "codes/code_list.html", {"codes": selectors.code_list()})
+
+
+@require_GET
+def code_detail(request, code: str):
+    try:
+        page = selectors.code_page(code_id=code)
+    except BadInput as error:
+        raise Http404(error.message) from None
+    return render(request, "codes/code_detail.html", {"page": page, "code": page.summary.code})
+
+
+@require_GET
+def clause_detail(request, code: str, clause: str):
+    try:
+        page = selectors.clause_page(code_id=code, clause_id=clause)
+    except BadInput as error:
+        raise Http404(error.message) from None
+    return render(request, "codes/clause_detail.html", {"page": page, "code": page.code})
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": "", "result": None, "errors": []}
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        context["query"] = form.cleaned_data["q"]
+        try:
+            context["result"] = selectors.clause_search(
+                query=form.cleaned_data["q"], code_id=form.cleaned_data["code"] or None
+            )
+        except BadInput as error:
+            form.add_error("code" if error.field == "code" else "q", error.message)
+    if form.is_bound and form.errors:
+        context["errors"] = [(field, errors[0]) for field, errors in form.errors.items()]
+    return render(request, "codes/search.html", context)
