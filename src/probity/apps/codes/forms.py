@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
         },
     )
     code = forms.ChoiceField(
-        label="Code",
+        label="Search in",
         required=False,
         error_messages={"invalid_choice": "Choose a code from the list"},
     )
