@@ -36,7 +36,8 @@ def test_searching_for_gift_highlights_the_word_and_links_to_each_clause(client)
     assert "<mark>gift</mark>" in page or "<mark>gifts</mark>" in page
     assert 'href="/codes/essex-probation/7.4"' in page
     assert "essex-probation:7.4" in words  # the clause id is shown
-    assert "Hospitality and Gifts" in words  # OPCC 15.x's heading
+    assert "Clause 15.4: Hospitality and Gifts" in words  # OPCC 15.4 and its heading
+    assert "Code of Conduct for Employees (Office of the Police and Crime Commissioner" in words
     assert 'value="gift"' in page  # the query stays in the box
 
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from probity.core.codes import Clause, Code, load_code, load_codes
 from probity.core.errors import BadInput
 from probity.core.rules import Conditions, Rule, rule_conditions, rules_citing
-from probity.core.search import SearchResult, search
+from probity.core.search import Hit, SearchResult, search
 from probity.core.vocabulary import vocabulary
 
 # Longer than any question a person types; longer input is refused rather than searched.
@@ -111,6 +111,24 @@ def clause_title(clause: Clause) -> str:
     if any(char.isdigit() for char in clause.id):
         return f"Clause {clause.id}"
     return clause.heading or clause.id
+
+
+class SearchRow(NamedTuple):
+    hit: Hit
+    title: str  # e.g. "Clause 15.6: Hospitality and Gifts", or a named section's heading
+    code: Code
+
+
+def search_rows(result: SearchResult) -> list[SearchRow]:
+    """Search hits with what a results page shows: a title and the code each comes from."""
+    rows = []
+    for hit in result.hits:
+        code = load_code(hit.code)
+        title = clause_title(code.clauses[hit.clause_id])
+        if title != hit.heading and hit.heading:
+            title = f"{title}: {hit.heading}"
+        rows.append(SearchRow(hit, title, code))
+    return rows
 
 
 def rules_citing_clause(*, clause: Clause) -> tuple[MatterRules, ...]:

@@ -42,6 +42,7 @@ def search(request):
             context["result"] = selectors.clause_search(
                 query=form.cleaned_data["q"], code_id=form.cleaned_data["code"] or None
             )
+            context["rows"] = selectors.search_rows(context["result"])
         except BadInput as error:
             form.add_error("code" if error.field == "code" else "q", error.message)
     if form.is_bound and form.errors:
