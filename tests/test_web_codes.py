@@ -148,3 +148,8 @@ def test_an_unknown_code_or_clause_is_a_gov_uk_page_not_found(client, url):
     words = text_of(response)
     assert "Page not found" in words
     assert "govuk-footer" in response.content.decode()  # the site's own page, not Django's
+
+
+def test_pages_answer_head_requests_for_link_checkers(client):
+    assert client.head("/codes/essex-probation/7.4").status_code == 200
+    assert client.post("/codes/essex-probation/7.4").status_code == 405

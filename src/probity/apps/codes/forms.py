@@ -26,6 +26,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [("", "All codes")] + [
-            (summary.code.id, summary.code.title + f" ({summary.code.issuer})")
+            # Each code is best known by who issued it; its full title is too long for a menu.
+            (summary.code.id, summary.code.issuer)
             for summary in selectors.code_list()
         ]

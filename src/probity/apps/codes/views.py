@@ -2,19 +2,19 @@
 
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from probity.apps.codes import selectors
 from probity.apps.codes.forms import SearchForm
 from probity.core.errors import BadInput
 
 
-@require_GET
+@require_safe
 def code_list(request):
     return render(request, "codes/code_list.html", {"codes": selectors.code_list()})
 
 
-@require_GET
+@require_safe
 def code_detail(request, code: str):
     try:
         page = selectors.code_page(code_id=code)
@@ -23,7 +23,7 @@ def code_detail(request, code: str):
     return render(request, "codes/code_detail.html", {"page": page, "code": page.summary.code})
 
 
-@require_GET
+@require_safe
 def clause_detail(request, code: str, clause: str):
     try:
         page = selectors.clause_page(code_id=code, clause_id=clause)
@@ -32,7 +32,7 @@ def clause_detail(request, code: str, clause: str):
     return render(request, "codes/clause_detail.html", {"page": page, "code": page.code})
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "query": "", "result": None, "errors": []}
