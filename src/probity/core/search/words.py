@@ -40,11 +40,6 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def all_stems(text: str) -> list[str]:
-    """Stems of every word, stop words included: for matching phrases like "on probation"."""
-    return _stemmer().stemWords(words(text))
-
-
 def terms(text: str) -> list[str]:
     """The stems a text is indexed or queried by, in order, repeats kept."""
     kept = [word for word in words(text) if word not in STOPWORDS and len(word) > 1]
