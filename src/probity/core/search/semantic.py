@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -68,21 +69,33 @@ def load_encoder() -> Encoder:
 
 
 def cached_embeddings(texts: list[str], key: str, encode: Encoder) -> np.ndarray:
-    """Embeddings of texts, from cache_dir()/search/<key>.npy when present, else computed."""
-    folder = cache_dir() / "search"
-    path = folder / f"embeddings-{key}.npy"
-    if path.exists():
-        vectors = np.load(path)
-        if vectors.shape[0] == len(texts):
-            return vectors
+    """Embeddings of texts, from cache_dir()/search/<key>.npy when present, else computed.
+
+    A cache that cannot be read or written (read-only home) only costs an encoding per start.
+    """
+    path = _cache_file(key)
+    if path is not None and path.exists():
+        with suppress(OSError, ValueError, EOFError):  # a damaged file is recomputed
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors
     vectors = encode(texts)
-    _save(folder, path, vectors)
+    if path is not None:
+        with suppress(OSError):
+            _save(path, vectors)
     return vectors
 
 
-def _save(folder: Path, path: Path, vectors: np.ndarray) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("embeddings-*.npy"):  # older content: never read again
+def _cache_file(key: str) -> Path | None:
+    try:
+        return Path(cache_dir()) / "search" / f"embeddings-{key}.npy"
+    except OSError:
+        return None
+
+
+def _save(path: Path, vectors: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob("embeddings-*.npy"):  # older content: never read again
         stale.unlink(missing_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     with partial.open("wb") as handle:
