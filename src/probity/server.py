@@ -26,6 +26,8 @@ def serve(host: str, port: int, workers: int) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     print("Collecting static files…", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
+    print("Loading the search index (the first run computes and caches embeddings)…", flush=True)
+    warm_search()
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
     print(f"Probity is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)
     os.execv(
@@ -36,6 +38,13 @@ def serve(host: str, port: int, workers: int) -> None:
             "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
         ],
     )  # fmt: skip
+
+
+def warm_search() -> None:
+    """Build the search index and load the model now, not on someone's first search."""
+    from probity.core.search import search
+
+    search("gift from a service user", limit=1)
 
 
 def manage(arguments: list[str]) -> None:
