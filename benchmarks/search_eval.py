@@ -48,6 +48,8 @@ def main() -> None:
     speed = {mode: query_timings(mode, questions) for mode in modes}
     print_table(questions, found, speed)
     print_builds(builds, speed)
+    if "hybrid" in found:
+        print_targets(metrics(found["hybrid"]), metrics(found["lexical"]), speed["hybrid"])
     if args.compare and len(modes) == 3:
         compare(questions)
     if args.misses:
@@ -153,6 +155,19 @@ def print_builds(builds: dict, speed: dict) -> None:
             print(f"{mode}/lexical p50 time: {speed[mode]['p50'] / base:.1f}x")
         ratio = builds["embeddings, cold"] / max(builds["embeddings, cached"], 1e-9)
         print(f"embeddings cold/cached: {ratio:.0f}x")
+    print()
+
+
+def print_targets(hybrid: dict, lexical: dict, speed: dict) -> None:
+    """The goals set for search, each marked met or not, on all questions."""
+    checks = [
+        ("hybrid recall@5 >= 0.95", hybrid["recall@5"] >= 0.95),
+        ("hybrid recall@1 >= 0.70", hybrid["recall@1"] >= 0.70),
+        ("hybrid MRR > lexical MRR", hybrid["MRR"] > lexical["MRR"]),
+        ("hybrid p95 <= 30 ms", speed["p95"] <= 30),
+    ]
+    for name, met in checks:
+        print(f"{'met    ' if met else 'NOT met'}  {name}")
     print()
 
 
