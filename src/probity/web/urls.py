@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -8,4 +9,5 @@ urlpatterns = [
     path("ask/", include("probity.apps.ask.urls")),
     path("", include("probity.apps.codes.urls")),
     path("api/", api.urls),
+    path("admin/", admin.site.urls),
 ]
