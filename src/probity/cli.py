@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     coverage.add_argument("--format", choices=("text", "json"), default="text")
     coverage.set_defaults(run=_rules_coverage)
+
+    audit = commands.add_parser("audit", help="check the audit trail")
+    audit_commands = audit.add_subparsers(title="audit commands")
+    verify = audit_commands.add_parser(
+        "verify", help="check that no audit entry was changed, removed or inserted"
+    )
+    verify.set_defaults(run=_audit_verify)
     return parser
 
 
@@ -220,6 +227,31 @@ def _rules_coverage(args) -> int:
     for clause in gaps:
         print(f"{clause.ref:38} {_shorten(clause.text, 70)}")
     return 0
+
+
+def _audit_verify(args) -> int:
+    from probity.server import setup_django
+
+    setup_django()
+    from django.db import DatabaseError
+
+    from probity.apps.audit.selectors import audit_verify
+
+    try:
+        result = audit_verify()
+    except DatabaseError as error:
+        print(
+            f"probity: cannot read the audit trail ({error}); has `probity manage migrate` run?",
+            file=sys.stderr,
+        )
+        return 1
+    if result.ok:
+        noun = "entry" if result.checked == 1 else "entries"
+        print(f"Audit trail intact: {result.checked} {noun} checked")
+        return 0
+    where = f" at entry #{result.first_broken_sequence}" if result.first_broken_sequence else ""
+    print(f"Audit trail broken{where}: {result.reason}")
+    return 1
 
 
 if __name__ == "__main__":

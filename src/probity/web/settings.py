@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "probity.apps.ask",
     "probity.apps.codes",
     "probity.apps.people",
+    "probity.apps.audit",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
 ]
