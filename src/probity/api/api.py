@@ -7,6 +7,10 @@ CSRF: django-ninja exempts its views from Django's CSRF check unless an authenti
 uses cookies. None does here: the API reads no cookie or session and changes nothing, so a
 cross-site request can gain nothing that any other client could not. Keep it that way, or add
 CSRF back, if an endpoint ever acts on behalf of a signed-in person.
+
+Operations that act as a person authenticate with `probity.apps.accounts.api_auth.TokenAuth`: a
+personal token sent as `Authorization: Bearer`, which a browser never adds by itself, so CSRF
+cannot apply to them either (GET /api/me shows whose token it is).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from probity.api import schemas
+from probity.apps.accounts.api import router as accounts_router
 from probity.apps.codes import selectors
 from probity.core.engine import decide
 from probity.core.errors import BadInput
@@ -187,3 +192,6 @@ def _clause(found) -> dict:
         "text": found.text,
         "url": reverse("codes:clause", args=[found.code, found.id]),
     }
+
+
+api.add_router("", accounts_router)  # GET /api/me (probity.apps.accounts.api)

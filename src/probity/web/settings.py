@@ -6,15 +6,20 @@ PROBITY_SECRET_KEY  secret key; else one is generated once and kept in PROBITY_H
 PROBITY_DEBUG       "1" for development only
 PROBITY_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 PROBITY_HTTPS       "1" when served over HTTPS: secure cookies, HSTS, redirects
+PROBITY_OIDC_CLIENT_ID, _CLIENT_SECRET, _AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT, _USER_ENDPOINT,
+_JWKS_ENDPOINT      all set: single sign-on with the organisation's OpenID Connect provider
+                    (probity.apps.accounts.conf)
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from probity.apps.accounts.conf import OIDC_BACKEND, oidc_settings
 from probity.core.paths import home_folder
 
 HOME = Path(home_folder())
@@ -64,6 +69,10 @@ INSTALLED_APPS = [
     "probity.apps.audit",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "probity.apps.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -73,10 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code this session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "probity.web.urls"
@@ -161,6 +172,41 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Signing in (probity.apps.accounts). django-axes' backend goes first, so that a locked-out
+# username is refused before any password is checked; the client's own `login()` in tests
+# passes no request, which axes refuses: tests use force_login or post to /sign-in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/sign-in"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/sign-in"
+# A session ends after 8 hours without a request (saved on every request, so the clock restarts)
+# and when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# 5 wrong passwords for one username lock it for 15 minutes, whatever the address they came
+# from (behind a proxy every client can share one address), and whether or not it exists.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # "no ip_address": deliberate, for the reason above
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # so the page can say when it ends
+AXES_LOCKOUT_CALLABLE = "probity.apps.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Probity"
+# Single sign-on (OpenID Connect) only when every PROBITY_OIDC_* setting is given.
+_OIDC = oidc_settings(os.environ)
+OIDC_ENABLED = _OIDC["OIDC_ENABLED"]
+globals().update(_OIDC)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append(OIDC_BACKEND)
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in?organisation=failed"
 
 LOGGING = {
     "version": 1,

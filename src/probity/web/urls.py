@@ -9,5 +9,6 @@ urlpatterns = [
     path("ask/", include("probity.apps.ask.urls")),
     path("", include("probity.apps.codes.urls")),
     path("api/", api.urls),
+    path("", include("probity.apps.accounts.urls")),  # /sign-in, /sign-out, /account/…
     path("admin/", admin.site.urls),
 ]
