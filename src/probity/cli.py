@@ -85,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="check that no audit entry was changed, removed or inserted"
     )
     verify.set_defaults(run=_audit_verify)
+
+    registers = commands.add_parser("registers", help="declarations and their registers")
+    registers_commands = registers.add_subparsers(title="registers commands")
+    remind = registers_commands.add_parser(
+        "remind",
+        help="expire time-limited permissions and remind approvers of overdue declarations "
+        "(run daily; idempotent)",
+    )
+    remind.add_argument("--days", type=int, default=7, help="waiting longer than this (7)")
+    remind.add_argument("--today", help="act as of this date (YYYY-MM-DD)")
+    remind.set_defaults(run=_registers_remind)
     return parser
 
 
@@ -252,6 +263,16 @@ def _audit_verify(args) -> int:
     where = f" at entry #{result.first_broken_sequence}" if result.first_broken_sequence else ""
     print(f"Audit trail broken{where}: {result.reason}")
     return 1
+
+
+def _registers_remind(args) -> int:
+    from probity.server import manage
+
+    arguments = ["registers_remind", "--days", str(args.days)]
+    if args.today:
+        arguments += ["--today", args.today]
+    manage(arguments)
+    return 0
 
 
 if __name__ == "__main__":
