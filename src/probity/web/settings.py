@@ -9,6 +9,9 @@ PROBITY_HTTPS       "1" when served over HTTPS: secure cookies, HSTS, redirects
 PROBITY_OIDC_CLIENT_ID, _CLIENT_SECRET, _AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT, _USER_ENDPOINT,
 _JWKS_ENDPOINT      all set: single sign-on with the organisation's OpenID Connect provider
                     (probity.apps.accounts.conf)
+PROBITY_EMAIL_BACKEND  Django email backend (default: the console); PROBITY_EMAIL_HOST, _PORT,
+                    _USER, _PASSWORD (and _NO_TLS=1) send through an SMTP server instead
+PROBITY_FROM_EMAIL  the sender of notifications; PROBITY_SITE_URL prefixes links in emails
 """
 
 import os
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "probity.apps.codes",
     "probity.apps.people",
     "probity.apps.audit",
+    "probity.apps.registers",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "probity.apps.accounts",
@@ -172,6 +176,22 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Email (declarations and reminders): the console backend unless configured.
+EMAIL_BACKEND = os.environ.get(
+    "PROBITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("PROBITY_FROM_EMAIL", "probity@localhost")
+if os.environ.get("PROBITY_EMAIL_HOST"):
+    EMAIL_BACKEND = os.environ.get(
+        "PROBITY_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+    )
+    EMAIL_HOST = os.environ["PROBITY_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("PROBITY_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("PROBITY_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PROBITY_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = not _flag("PROBITY_EMAIL_NO_TLS")
+PROBITY_SITE_URL = os.environ.get("PROBITY_SITE_URL", "")
 
 # Signing in (probity.apps.accounts). django-axes' backend goes first, so that a locked-out
 # username is refused before any password is checked; the client's own `login()` in tests
