@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     coverage.set_defaults(run=_rules_coverage)
 
     audit = commands.add_parser("audit", help="check the audit trail")
+    audit.set_defaults(run=lambda _args: audit.print_help())
     audit_commands = audit.add_subparsers(title="audit commands")
     verify = audit_commands.add_parser(
         "verify", help="check that no audit entry was changed, removed or inserted"

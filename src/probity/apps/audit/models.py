@@ -16,6 +16,11 @@ from django.db import models
 from probity.apps.audit.chain import entry_content, entry_hash
 
 
+def object_type(obj: models.Model) -> str:
+    """How entries name an object's model: "app_label.model", the same for a proxy model."""
+    return obj._meta.concrete_model._meta.label_lower
+
+
 class AuditTrailAppendOnly(Exception):
     """Someone tried to change or delete an audit entry."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from probity.apps.audit.chain import GENESIS_HASH
-from probity.apps.audit.models import AuditChainHead, AuditEntry
+from probity.apps.audit.models import AuditChainHead, AuditEntry, object_type
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,9 @@ class VerifyResult:
 
 def audit_entries_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
     """Every entry about this object, oldest first."""
-    return AuditEntry.objects.filter(
-        object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    ).order_by("sequence")
+    return AuditEntry.objects.filter(object_type=object_type(obj), object_id=str(obj.pk)).order_by(
+        "sequence"
+    )
 
 
 def audit_verify() -> VerifyResult:

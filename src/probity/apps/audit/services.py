@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from probity.apps.audit.chain import GENESIS_HASH, clean_details, entry_content, entry_hash
-from probity.apps.audit.models import AuditChainHead, AuditEntry
+from probity.apps.audit.models import AuditChainHead, AuditEntry, object_type
 
 ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
@@ -39,7 +39,7 @@ def audit_record(
     if details is not None and not isinstance(details, dict):
         raise TypeError("audit details must be a dict")
     actor = _user(actor)
-    object_type, object_id = _object_ref(obj)
+    object_ref = _object_ref(obj)
     cleaned = clean_details(details or {})
     with transaction.atomic(savepoint=False):
         head = _locked_head()
@@ -49,8 +49,8 @@ def audit_record(
             "actor_id": actor.pk if actor else None,
             "actor_username": actor.get_username() if actor else "",
             "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
+            "object_type": object_ref[0],
+            "object_id": object_ref[1],
             "details": cleaned,
             "previous_hash": head.last_hash,
         }
@@ -87,7 +87,7 @@ def _object_ref(obj: models.Model | None) -> tuple[str, str]:
         return "", ""
     if not isinstance(obj, models.Model) or obj.pk is None:
         raise ValueError("audit_record needs a saved model instance as obj (or None)")
-    return obj._meta.label_lower, str(obj.pk)
+    return object_type(obj), str(obj.pk)
 
 
 def _locked_head() -> AuditChainHead:
