@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from probity.api.schemas import Unauthorized
 from probity.apps.accounts.api_auth import TokenAuth
 
 router = Router(tags=["account"])
@@ -17,7 +18,7 @@ class Me(Schema):
 @router.get(
     "/me",
     auth=TokenAuth(),
-    response=Me,
+    response={200: Me, 401: Unauthorized},
     summary="Who this token belongs to",
     operation_id="me",
 )
