@@ -799,7 +799,7 @@ def test_approvers_are_reminded_once_of_overdue_declarations(
         sent = declarations_remind(days=7)
     assert sent == {essex["manager"].pk: [overdue.pk]}
     assert [m.to for m in mailoutbox] == [[essex["manager"].email]]
-    assert f"{overdue.pk}: gift from" in mailoutbox[0].body
+    assert f"{overdue.pk}: gift, {essex['employee'].name}" in mailoutbox[0].body
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -889,6 +889,14 @@ def test_who_may_see_a_declaration(essex, opcc):
     assert not can_view_declaration(AnonymousUser(), gift)
 
 
+def test_a_draft_is_seen_by_its_declarant_alone(essex):
+    draft = declare(essex["employee"], "gift", NON_NOMINAL_GIFT)
+    assert can_view_declaration(essex["employee"].user, draft)
+    for key in ("manager", "director", "chief", "secretary", "keeper"):
+        assert not can_view_declaration(essex[key].user, draft), key
+        assert draft not in visible_declarations(essex[key].user), key
+
+
 def test_the_visible_list_agrees_with_the_predicate(essex, opcc):
     declarations = [
         submitted(essex["employee"], "gift", NON_NOMINAL_GIFT),
@@ -896,6 +904,7 @@ def test_the_visible_list_agrees_with_the_predicate(essex, opcc):
         submitted(essex["colleague"], "lone-contact", {"with": "service-user", "place": "home"}),
         submitted(essex["manager"], "interest", {"kind": "financial", "could_conflict": True}),
         submitted(opcc["employee"], "hospitality", OPCC_HOSPITALITY),
+        declare(essex["colleague"], "gift", NON_NOMINAL_GIFT),
     ]
     for org in (essex, opcc):
         for key, person in org.items():

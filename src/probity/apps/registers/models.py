@@ -10,11 +10,16 @@ sends the emails.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+
+from probity.apps.registers.kinds import declaration_kinds
+from probity.core.vocabulary import vocabulary
 
 
 class Status(models.TextChoices):
@@ -191,9 +196,16 @@ class Declaration(ConcurrentTransitionMixin, models.Model):
     @property
     def value_gbp(self):
         """The value in pounds as an exact Decimal, or None."""
-        from decimal import Decimal
-
         return None if self.value_pence is None else Decimal(self.value_pence) / 100
+
+    @property
+    def kind_title(self) -> str:
+        kind = declaration_kinds().get(self.kind)
+        return kind.title if kind else self.kind
+
+    @property
+    def register_label(self) -> str:
+        return vocabulary().record_places.get(self.register, self.register)
 
     @property
     def is_open(self) -> bool:

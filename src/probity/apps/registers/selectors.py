@@ -1,10 +1,11 @@
 """Reads: a person's declarations, what waits for an approver, a register's entries, and who
 may see a declaration.
 
-Who may see a declaration (`can_view_declaration`): the declarant; the people it was routed
-to and everyone above its approver in line management; a keeper of its register (including
-the holder of the office that the codes say holds it, e.g. the Secretary to the Board for
-Essex Probation's Register of Gifts and Hospitality). Nobody else, however senior.
+Who may see a declaration (`can_view_declaration`): the declarant; once it is submitted, the
+people it was routed to and everyone above its approver in line management, and a keeper of
+its register (including the holder of the office that the codes say holds it, e.g. the
+Secretary to the Board for Essex Probation's Register of Gifts and Hospitality). Nobody else,
+however senior; a draft only its declarant.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def can_view_declaration(user, declaration: Declaration) -> bool:
         return False
     if person.pk == declaration.person_id:
         return True
-    if person.organisation_id != declaration.organisation_id:
+    if declaration.status == Status.DRAFT or person.organisation_id != declaration.organisation_id:
         return False
     routings = list(declaration.routings.all())
     if any(routing.approver_id == person.pk for routing in routings):
@@ -168,6 +169,7 @@ def visible_declarations(user, *, organisation: Organisation | None = None) -> Q
     )
     rule = Q(person=person) | Q(
         Q(organisation_id=person.organisation_id)
+        & ~Q(status=Status.DRAFT)
         & (Exists(routed_to_me) | Exists(routed_below) | _keeper_q(person))
     )
     queryset = Declaration.objects.filter(rule)

@@ -338,7 +338,7 @@ def declaration_submit(
                 obj=locked,
                 details={"from": source, "to": target, "late": locked.late},
             )
-        _notify_submitted(locked)
+        _notify_submitted(locked, resubmitted=was != Status.DRAFT)
     declaration.refresh_from_db()
     return declaration
 
@@ -1075,16 +1075,25 @@ def _context(declaration: Declaration, **extra: Any) -> dict:
     }
 
 
-def _notify_submitted(declaration: Declaration) -> None:
+def _notify_submitted(declaration: Declaration, *, resubmitted: bool) -> None:
+    """The approver is asked to decide; those told (the register's holder) hear once."""
     routings = list(declaration.routings.select_related("approver"))
     for routing in routings:
         if routing.approver is None:
             continue
         decides = routing.decides and declaration.status == Status.SUBMITTED
+        if resubmitted and not decides:
+            continue
         notify(
             template="submitted" if decides else "informed",
             recipients=[routing.approver],
-            context=_context(declaration, authority=routing.authority, note=routing.note),
+            context=_context(
+                declaration,
+                authority=routing.authority,
+                note=routing.note,
+                vacant=routing.vacant,
+                resubmitted=resubmitted,
+            ),
         )
     if not any(r.decides and r.approver for r in routings) and declaration.needs_decision:
         notify(
