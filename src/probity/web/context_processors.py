@@ -12,4 +12,13 @@ def navigation(request):
         {"href": href, "label": label, "active": request.path.startswith(href)}
         for href, label in NAVIGATION
     ]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        items.append(
+            {
+                "href": "/declarations",
+                "label": "Declarations",
+                "active": request.path.startswith(("/declarations", "/registers")),
+            }
+        )
     return {"navigation_items": items}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ask/", include("probity.apps.ask.urls")),
     path("", include("probity.apps.codes.urls")),
     path("api/", api.urls),
+    path("", include("probity.apps.registers.urls")),  # /declarations…, /registers/…
     path("", include("probity.apps.accounts.urls")),  # /sign-in, /sign-out, /account/…
     path("admin/", admin.site.urls),
 ]

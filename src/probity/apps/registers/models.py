@@ -325,3 +325,105 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.kind} thresholds"
+
+
+class DeclarationSubmission(models.Model):
+    """The one-time key of a "Submit" button: a second press, a resubmitted form or a
+    double click finds the declaration the first made instead of making another."""
+
+    key = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="declaration_submissions"
+    )
+    declaration = models.OneToOneField(
+        Declaration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="submission",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.declaration_id}"
+
+
+class Campaign(models.Model):
+    """An annual declaration campaign: everyone in scope (the whole organisation, or the
+    teams named) confirms their interests or makes a nil return by the deadline."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="campaigns"
+    )
+    name = models.CharField(max_length=200)
+    deadline = models.DateField()
+    teams = models.ManyToManyField(
+        "people.Team",
+        blank=True,
+        related_name="campaigns",
+        help_text="Leave empty for everyone in the organisation.",
+    )
+    opened_by = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns_opened",
+    )
+    opened_at = models.DateTimeField(default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-opened_at", "-id")
+        indexes = (models.Index(fields=("organisation", "-opened_at"), name="campaign_org"),)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CampaignReturn(models.Model):
+    """One person's answer to a campaign: their declared interests confirmed, or a nil
+    return (nothing to declare)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="returns")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="campaign_returns"
+    )
+    team = models.ForeignKey(
+        "people.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nil_return = models.BooleanField(
+        help_text="True: nothing to declare. False: the declarations listed are complete."
+    )
+    confirmed = models.JSONField(
+        default=list, help_text="Ids of the declarations the person confirmed as current."
+    )
+    note = models.TextField(blank=True)
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("campaign", "person"), name="campaign_one_return"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.person_id} ({'nil' if self.nil_return else 'confirmed'})"
+
+
+class CampaignReminder(models.Model):
+    """A reminder sent to someone in scope who has not yet made their return."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("campaign", "person", "sent_on"), name="campaign_reminder_once_a_day"
+            ),
+        )
