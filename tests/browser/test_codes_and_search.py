@@ -2,7 +2,6 @@
 
 import pytest
 
-from probity.core.search import search
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,9 +14,8 @@ WATCH_POLICY = (
 
 
 @pytest.fixture(scope="module", autouse=True)
-def search_index_ready():
-    """Build the search index (and load the model) once, before a page waits on it."""
-    search("gift")
+def search_index_ready(search_index):
+    """Every page here may search: the index is built before the first one waits on it."""
 
 
 def test_browse_from_the_codes_to_a_code_to_a_clause(page):
@@ -64,6 +62,26 @@ def test_search_from_the_search_page_and_open_a_result(page):
     assert_accessible(page)
     page.get_by_role("link", name="Clause 7.4: Conflict of Interest", exact=False).click()
     page.wait_for_url("**/codes/essex-probation/7.4")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected", "within"),
+    [
+        ("All codes", {"essex-probation:4.8", "opcc:7.1"}, 5),
+        ("Essex Probation", {"essex-probation:4.8"}, 1),
+    ],
+)
+def test_search_finds_a_clause_from_a_paraphrase(page, code, expected, within):
+    """No clause says "Uber" or "weekends": the second-job clauses are found from the meaning."""
+    page.goto("/search")
+    page.get_by_label("Search the codes of conduct").fill("can I do uber driving at weekends")
+    page.get_by_label("Search in").select_option(label=code)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search?q=can+I+do+uber+driving+at+weekends**")
+    assert page.get_by_text("Showing word matches only").count() == 0
+    first = page.locator(".probity-result code").all_inner_texts()[:within]
+    assert expected & set(first), f"{sorted(expected)} not in the first {within}: {first}"
+    assert_accessible(page)
 
 
 def test_an_over_long_search_shows_an_accessible_error_summary(page):
