@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from probity.apps.people.models import OfficeHolder, Organisation, Person, Team
 from probity.apps.people.selectors import person_for_user, person_managers, register_keepers
@@ -37,11 +39,10 @@ def declarations_for_approver(
     to anyone who reports to them, however far down (someone above an approver may decide).
     `waiting` keeps only those waiting for a decision (submitted); False gives every one that
     has been submitted. Never the person's own."""
-    approvers = [person.pk]
-    if include_reports:
-        approvers.extend(_reports_below(person))
-    routed = Routing.objects.filter(
-        declaration=OuterRef("pk"), decides=True, approver_id__in=approvers
+    routed = Routing.objects.filter(declaration=OuterRef("pk"), decides=True).filter(
+        Q(approver=person) | Q(approver_id__in=_reports_below(person))
+        if include_reports
+        else Q(approver=person)
     )
     queryset = (
         Declaration.objects.filter(Exists(routed))
@@ -162,10 +163,9 @@ def visible_declarations(user, *, organisation: Organisation | None = None) -> Q
     person = user if isinstance(user, Person) else person_for_user(user=user)
     if person is None or not person.active:
         return Declaration.objects.none()
-    below = [person.pk, *_reports_below(person)]
     routed_to_me = Routing.objects.filter(declaration=OuterRef("pk"), approver=person)
     routed_below = Routing.objects.filter(
-        declaration=OuterRef("pk"), decides=True, approver_id__in=below
+        declaration=OuterRef("pk"), decides=True, approver_id__in=_reports_below(person)
     )
     rule = Q(person=person) | Q(
         Q(organisation_id=person.organisation_id)
@@ -204,18 +204,16 @@ def _keeper_q(person: Person) -> Q:
     return q
 
 
-def _reports_below(person: Person) -> list[int]:
-    """Ids of everyone below the person in line management (breadth first, loop-safe)."""
-    found: list[int] = []
-    seen = {person.pk}
-    frontier = [person.pk]
-    while frontier:
-        below = list(
-            Person.objects.filter(line_manager_id__in=frontier)
-            .exclude(pk__in=seen)
-            .values_list("pk", flat=True)
-        )
-        seen.update(below)
-        found.extend(below)
-        frontier = below
-    return found
+def _reports_below(person: Person) -> RawSQL:
+    """Ids of everyone below the person in line management, however far down, as a
+    subquery the database answers (a recursive query: UNION stops at a loop), so that a
+    chief executive's list never carries a hundred thousand ids through Python."""
+    table = connection.ops.quote_name(Person._meta.db_table)
+    manager = connection.ops.quote_name(Person._meta.get_field("line_manager").column)
+    return RawSQL(
+        f"WITH RECURSIVE below(id) AS ("
+        f"SELECT id FROM {table} WHERE {manager} = %s "
+        f"UNION SELECT p.id FROM {table} p JOIN below b ON p.{manager} = b.id"
+        f") SELECT id FROM below",
+        (person.pk,),
+    )
