@@ -79,6 +79,20 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_argument("--format", choices=("text", "json"), default="text")
     coverage.set_defaults(run=_rules_coverage)
 
+    people = commands.add_parser("people", help="organisations' people: import a staff list")
+    people_commands = people.add_subparsers(title="people commands")
+    people_import = people_commands.add_parser(
+        "import", help="import or update an organisation's people from CSV (all or nothing)"
+    )
+    people_import.add_argument("organisation", metavar="ORG_SLUG")
+    people_import.add_argument("file", metavar="FILE.csv")
+    people_import.set_defaults(run=_people_import)
+
+    demo = commands.add_parser(
+        "demo", help="load demo organisations, people and sign-ins (idempotent; not for real use)"
+    )
+    demo.set_defaults(run=_demo)
+
     audit = commands.add_parser("audit", help="check the audit trail")
     audit.set_defaults(run=lambda _args: audit.print_help())
     audit_commands = audit.add_subparsers(title="audit commands")
@@ -274,6 +288,33 @@ def _registers_remind(args) -> int:
         arguments += ["--today", args.today]
     manage(arguments)
     return 0
+
+
+def _people_import(args) -> int:
+    from probity.server import setup_django
+
+    setup_django()
+    _migrate_quietly()
+    from probity.apps.people.management.commands.people_import import run
+
+    return run(args.organisation, args.file, sys.stdout, sys.stderr)
+
+
+def _demo(args) -> int:
+    from probity.server import setup_django
+
+    setup_django()
+    _migrate_quietly()
+    from probity.apps.people.demo import demo_load
+
+    print(demo_load().as_text())
+    return 0
+
+
+def _migrate_quietly() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
 
 
 if __name__ == "__main__":
