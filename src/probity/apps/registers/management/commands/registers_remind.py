@@ -1,6 +1,7 @@
 """`probity registers remind` (or `probity manage registers_remind`): expire time-limited
-permissions whose last day has passed, then email each approver the declarations submitted more
-than --days days ago that still wait for their decision.
+permissions whose last day has passed, email each approver the declarations submitted more
+than --days days ago that still wait for their decision, and remind everyone in an open annual
+declaration campaign who has not yet made their return (at most once every --days days).
 
 A scheduled management command, not a task queue: run it once a day from cron or a systemd
 timer, e.g. `15 7 * * * /path/to/.venv/bin/probity registers remind --days 7`. It is
@@ -14,6 +15,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from probity.apps.registers.campaigns import campaigns_remind
 from probity.apps.registers.services import declaration_expire_due, declarations_remind
 
 
@@ -39,8 +41,10 @@ class Command(BaseCommand):
         expired = declaration_expire_due(today=as_of)
         reminded = declarations_remind(days=days, today=as_of)
         count = sum(len(ids) for ids in reminded.values())
+        campaign_people = sum(len(ids) for ids in campaigns_remind(days=days, today=as_of).values())
         self.stdout.write(
             f"Expired {len(expired)} permission{'s' if len(expired) != 1 else ''}; reminded "
             f"{len(reminded)} approver{'s' if len(reminded) != 1 else ''} about {count} "
-            f"declaration{'s' if count != 1 else ''}."
+            f"declaration{'s' if count != 1 else ''}; reminded {campaign_people} "
+            f"{'person' if campaign_people == 1 else 'people'} of their annual return."
         )
