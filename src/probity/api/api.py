@@ -25,8 +25,10 @@ from pydantic import Field
 from probity.api import schemas
 from probity.apps.accounts.api import router as accounts_router
 from probity.apps.codes import selectors
+from probity.core.codes import code_ids
 from probity.core.engine import decide
 from probity.core.errors import BadInput
+from probity.core.search.api import MAX_LIMIT
 
 # /api/docs is Swagger UI from django-ninja's own static files ("ninja" in INSTALLED_APPS), never
 # a CDN. It runs under the site's strict Content-Security-Policy unchanged: its scripts are
@@ -82,10 +84,32 @@ def advise(request):
         return Status(422, _errors("body", error))
 
 
+def _one_of_the_codes(schema: dict) -> None:
+    """A code id, or empty for every code (in a query string it is never null)."""
+    schema.pop("anyOf", None)
+    schema.update(type="string", enum=[*code_ids(), ""])
+
+
 class SearchParams(Schema):
-    q: str = Field("", description="Words to search for", max_length=10_000)
-    code: str | None = Field(None, description="Only this code's clauses")
-    limit: int = Field(10, description="How many results, 1 to 100")
+    """The search's own limits, written out: it checks them itself, with its own messages."""
+
+    q: str = Field(
+        description="Words to search for",
+        max_length=10_000,  # read no further; the search refuses more than QUERY_MAX_LENGTH
+        json_schema_extra={
+            "minLength": 1,
+            "maxLength": selectors.QUERY_MAX_LENGTH,
+            "pattern": r"\S",  # not only spaces
+        },
+    )
+    code: str | None = Field(
+        None,
+        description="Only this code's clauses (empty or left out: every code's)",
+        json_schema_extra=_one_of_the_codes,
+    )
+    limit: int = Field(
+        10, description="How many results", json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT}
+    )
 
 
 @api.get(

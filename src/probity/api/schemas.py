@@ -63,6 +63,10 @@ class NotFound(Schema):
     detail: str
 
 
+class Unauthorized(Schema):
+    detail: str = Field(examples=["Unauthorized"])
+
+
 class SearchHit(Schema):
     clause: str = Field(description="CODE:CLAUSE", examples=["essex-probation:7.4"])
     score: float
@@ -114,7 +118,12 @@ class ClauseDetail(ClauseOut):
 
 
 def situation_schema() -> dict:
-    """The request body of POST /advise, written out so the core alone checks the input."""
+    """The request body of POST /advise, written out so the core alone checks the input.
+
+    As exact as the core: each matter names its own facts (`oneOf`, one branch a matter), and
+    each fact its values, so a body this schema allows is never refused and one it refuses
+    never accepted (tests/test_api_schema.py holds the two to that).
+    """
     vocab = vocabulary()
     return {
         "title": "Situation",
@@ -131,14 +140,42 @@ def situation_schema() -> dict:
             },
             "matter": {"type": "string", "enum": list(vocab.matters)},
             "facts": {
-                "type": "object",
-                "description": "The matter's facts; leave out (or null) what you do not know.",
-                "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+                "type": ["object", "null"],
+                "description": "The matter's facts (which ones depends on the matter); leave out "
+                "or send null what you do not know. No `facts`, or null: none is known.",
             },
         },
+        "oneOf": [
+            {
+                "title": f"Situation: {matter.id}",
+                "properties": {
+                    "matter": {"const": matter.id},
+                    "facts": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            fact.name: _fact_schema(fact) for fact in matter.facts.values()
+                        },
+                        "additionalProperties": False,
+                    },
+                },
+            }
+            for matter in vocab.matters.values()
+        ],
         "example": {
             "roles": {"essex-probation": "employee", "probation-institute": "member"},
             "matter": "gift",
             "facts": {"offered_by": "service-user", "kind": "item", "value_gbp": 10},
         },
     }
+
+
+def _fact_schema(fact) -> dict:
+    """A fact's values as the core checks them (situation._checked_value); null: unknown."""
+    schema: dict = {"description": fact.question}
+    if fact.type == "bool":
+        schema["type"] = ["boolean", "null"]
+    elif fact.type == "number":
+        schema.update(type=["number", "null"], minimum=0)
+    else:
+        schema["enum"] = [*fact.answers, None]
+    return schema
