@@ -385,3 +385,15 @@ def test_the_reminder_command_reminds_people_of_their_annual_return(
     assert "Annual declaration 2026" in mail.outbox[0].subject
     call_command("registers_remind")
     assert "reminded 0 people" in capsys.readouterr().out
+
+
+def test_a_second_decision_on_a_decided_declaration_says_so(client, opcc):
+    declaration = hospitality(opcc["employee"])
+    signed_in(client, opcc["manager"], verified=True)
+    assert client.post(f"/declarations/{declaration.pk}/approve", {}).status_code == 302
+    again = client.post(f"/declarations/{declaration.pk}/refuse", {"reason": "No"})
+    assert again.status_code == 200
+    assert "<title>Error: " in again.content.decode()
+    declaration.refresh_from_db()
+    assert declaration.status == Status.APPROVED
+    assert declaration.events.filter(transition="refuse").count() == 0
