@@ -11,6 +11,8 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from probity.apps.audit.models import AuditEntry
@@ -397,3 +399,22 @@ def test_a_second_decision_on_a_decided_declaration_says_so(client, opcc):
     declaration.refresh_from_db()
     assert declaration.status == Status.APPROVED
     assert declaration.events.filter(transition="refuse").count() == 0
+
+
+def test_register_pages_and_exports_make_the_same_queries_however_many_rows(client, opcc):
+    signed_in(client, opcc["keeper"], verified=True)
+    first = hospitality(opcc["employee"])
+    register = f"/registers/{first.register}"
+
+    def queries(path) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)
+        return len(captured.captured_queries)
+
+    few = {path: queries(path) for path in (register, register + "/export.csv")}
+    for n in range(8):
+        hospitality(opcc["colleague"] if n % 2 else opcc["finance"], description=f"Visit {n}")
+    for path, count in few.items():
+        assert queries(path) == count, path
