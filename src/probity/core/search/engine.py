@@ -19,11 +19,11 @@ from probity.core.search.expansions import Expansions
 from probity.core.search.fusion import BLEND_WEIGHT, blend, reciprocal_rank
 from probity.core.search.lexical import LexicalIndex
 from probity.core.search.semantic import (
-    MODEL_NAME,
     Encoder,
     SemanticIndex,
     SemanticUnavailable,
     load_encoder,
+    model_name,
 )
 
 FUSION = "blend"  # or "rrf": benchmarks/search_eval.py --compare scores both
@@ -47,7 +47,6 @@ class Engine:
         self.starts = np.array(_clause_starts(passages), dtype=np.intp)
         self.clauses = [passages[start].clause for start in self.starts]
         self.codes = np.array([clause.code for clause in self.clauses])
-        self.key = content_hash(passages, MODEL_NAME)
         self.lexical = LexicalIndex([passage.text for passage in passages], expansions)
         self._semantic: SemanticIndex | None = None
         self._semantic_error: SemanticUnavailable | None = None
@@ -74,7 +73,8 @@ class Engine:
                     self._semantic_error = error
                     raise
                 texts = [passage.text for passage in self.passages]
-                self._semantic = SemanticIndex(texts, self.key, encoder)
+                key = content_hash(self.passages, model_name(encoder))
+                self._semantic = SemanticIndex(texts, key, encoder)
             return self._semantic
 
     def rank(self, query: str, mode: str, code: str | None, limit: int) -> list[Ranked]:
