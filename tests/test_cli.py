@@ -99,3 +99,26 @@ def test_rules_coverage_lists_uncited_duties():
     gaps = {clause["clause"] for clause in json.loads(result.stdout)}
     assert "essex-probation:4.7" in gaps  # dress code: a duty no guidance question asks about
     assert "essex-probation:7.4" not in gaps
+
+
+def test_serve_hands_over_to_gunicorn_with_threaded_workers_by_default(monkeypatch):
+    from probity import server
+    from probity.cli import main
+
+    handed_over = []
+    monkeypatch.setattr(server, "setup_django", lambda: None)
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+    monkeypatch.setattr(server, "warm_search", lambda: None)
+    monkeypatch.setattr(server.os, "execv", lambda path, argv: handed_over.append(argv))
+    assert main(["serve", "--port", "8123"]) == 0
+    assert main(["serve", "--port", "8123", "--workers", "3", "--threads", "1"]) == 0
+    default, single = (" ".join(argv) for argv in handed_over)
+    assert "--workers 2 --worker-class gthread --threads 4" in default
+    assert "--workers 3 " in single and "gthread" not in single and "--threads" not in single
+    assert "--no-control-socket" in default  # never one shared by every server on the machine
+
+
+def test_serve_refuses_no_threads():
+    result = probity("serve", "--threads", "0")
+    assert result.returncode == 2
+    assert "threads" in result.stderr

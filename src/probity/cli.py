@@ -10,6 +10,13 @@ import textwrap
 
 from probity.core.errors import BadData, BadInput
 
+# `probity serve` on the 2-core machines it is sized for: a process a core, each with 4 threads
+# (gunicorn's gthread workers). Threads keep connections alive and let a slow client or a wait
+# on the database hold a thread rather than a whole process; benchmarks/web_load.py measured
+# about twice the clause pages a second of 2 single-threaded workers on the same CPU.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
 EXAMPLE = '{"roles": {"essex-probation": "employee"}, "matter": "gift", "facts": {}}'
 
 
@@ -64,7 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web site and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--workers", type=int, default=DEFAULT_WORKERS, help="processes (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help="threads a process; more than 1 uses gunicorn's gthread workers "
+        "(default: %(default)s)",
+    )
     serve.set_defaults(run=_serve)
 
     manage = commands.add_parser("manage", help="Django management commands (migrate, …)")
@@ -231,7 +247,9 @@ def _serve(args) -> int:
         raise BadInput("port", f"{args.port} is not a port number (1-65535)")
     if args.workers < 1:
         raise BadInput("workers", "must be at least 1")
-    serve(args.host, args.port, args.workers)
+    if args.threads < 1:
+        raise BadInput("threads", "must be at least 1")
+    serve(args.host, args.port, args.workers, args.threads)
     return 0
 
 

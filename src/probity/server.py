@@ -15,7 +15,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, threads: int = 1) -> None:
     """Prepare the database and static files, then hand over to gunicorn (never returns)."""
     if "PROBITY_ALLOWED_HOSTS" not in os.environ and host not in ("127.0.0.1", "localhost"):
         os.environ["PROBITY_ALLOWED_HOSTS"] = f"{LOCAL_HOSTS},{host}"
@@ -35,7 +35,11 @@ def serve(host: str, port: int, workers: int) -> None:
         [
             sys.executable, "-m", "gunicorn", "probity.web.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers),
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+            # Probity uses no gunicorn control socket; one in ~/.gunicorn would be shared (and
+            # fought over) by every server started on the machine.
+            "--no-control-socket",
         ],
     )  # fmt: skip
 

@@ -6,6 +6,7 @@ clause that does not exist raises `BadInput` naming the field, which the ways in
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 from probity.core.codes import Clause, Code, load_code, load_codes
@@ -89,6 +90,7 @@ def clause_get(*, code_id: str, clause_id: str) -> Clause:
     return load_code(code_id).clause(clause_id)
 
 
+@cache  # codes and rules are fixed while the site runs; a missing clause raises, never cached
 def clause_page(*, code_id: str, clause_id: str) -> ClausePage:
     code = load_code(code_id)
     clause = code.clause(clause_id)
