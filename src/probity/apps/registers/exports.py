@@ -86,6 +86,34 @@ def _rows(queryset: QuerySet) -> Iterator[Declaration]:
     return queryset.select_related("person", "team", "decided_by").iterator(chunk_size=CHUNK)
 
 
+# The register's columns read straight from the database as tuples: building a model instance
+# per row (with its JSON columns and state machine) cost thirty times more than the CSV itself.
+REGISTER_FIELDS = (
+    "pk",
+    "declared_on",
+    "occurred_on",
+    "kind",
+    "register",
+    "status",
+    "person__name",
+    "person__staff_number",
+    "team__name",
+    "description",
+    "value_pence",
+    "offer_declined",
+    "decision",
+    "clauses",
+    "decided_by__name",
+    "decided_at",
+    "conditions",
+    "late",
+)
+
+
+def _register_values(queryset: QuerySet) -> Iterator[tuple]:
+    return queryset.values_list(*REGISTER_FIELDS).iterator(chunk_size=CHUNK)
+
+
 def _pounds(pence: int | None) -> str:
     return "" if pence is None else f"{pence / 100:.2f}"
 
@@ -95,37 +123,38 @@ def _kind_title(kind: str) -> str:
     return found.title if found else kind
 
 
-def _offer(declaration: Declaration) -> str:
-    found = declaration_kinds().get(declaration.kind)
+def _offer_label(kind: str, offer_declined: bool) -> str:
+    found = declaration_kinds().get(kind)
     if not found or not found.is_offer:
         return ""
-    return "Declined" if declaration.offer_declined else "Accepted"
+    return "Declined" if offer_declined else "Accepted"
 
 
-def register_row(declaration: Declaration) -> list:
+def register_row_from_values(values: tuple) -> list:
+    (pk, declared_on, occurred_on, kind, register, status, name, staff_number, team, description,
+     value_pence, offer_declined, decision, clauses, decided_by, decided_at, conditions,
+     late) = values  # fmt: skip
     places = vocabulary().record_places
     decisions = vocabulary().decision_labels
     return [
-        declaration.pk,
-        declaration.declared_on.isoformat() if declaration.declared_on else "",
-        declaration.occurred_on.isoformat(),
-        _kind_title(declaration.kind),
-        places.get(declaration.register, declaration.register),
-        Status(declaration.status).label,
-        declaration.person.name,
-        declaration.person.staff_number,
-        declaration.team.name if declaration.team else "",
-        declaration.description,
-        _pounds(declaration.value_pence),
-        _offer(declaration),
-        decisions.get(declaration.decision, declaration.decision),
-        " ".join(declaration.clauses or ()),
-        declaration.decided_by.name if declaration.decided_by else "",
-        timezone.localtime(declaration.decided_at).date().isoformat()
-        if declaration.decided_at
-        else "",
-        declaration.conditions,
-        "Yes" if declaration.late else "No",
+        pk,
+        declared_on.isoformat() if declared_on else "",
+        occurred_on.isoformat(),
+        _kind_title(kind),
+        places.get(register, register),
+        Status(status).label,
+        name,
+        staff_number,
+        team or "",
+        description,
+        _pounds(value_pence),
+        _offer_label(kind, offer_declined),
+        decisions.get(decision, decision),
+        " ".join(clauses or ()),
+        decided_by or "",
+        timezone.localtime(decided_at).date().isoformat() if decided_at else "",
+        conditions,
+        "Yes" if late else "No",
     ]
 
 
@@ -151,7 +180,7 @@ def _download(response, filename: str):
 
 
 def csv_response(queryset: QuerySet, *, filename: str) -> StreamingHttpResponse:
-    rows = (register_row(d) for d in _rows(queryset))
+    rows = (register_row_from_values(values) for values in _register_values(queryset))
     response = StreamingHttpResponse(
         _csv_lines(HEADER, rows), content_type="text/csv; charset=utf-8"
     )
@@ -165,11 +194,11 @@ def xlsx_response(queryset: QuerySet, *, filename: str, title: str) -> FileRespo
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(HEADER))
-    for declaration in _rows(queryset):
+    for values in _register_values(queryset):
         sheet.append(
             [
                 csv_safe(cell) if isinstance(cell, str) else cell
-                for cell in register_row(declaration)
+                for cell in register_row_from_values(values)
             ]
         )
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the response closes it)
