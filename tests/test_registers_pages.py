@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from probity.apps.audit.models import AuditEntry
@@ -314,6 +315,35 @@ def test_the_register_filters_and_exports_every_row(client, opcc):
     assert AuditEntry.objects.filter(action="register.exported_csv").exists()
     assert AuditEntry.objects.filter(action="register.exported_transparency").exists()
     assert declined.offer_declined
+
+
+def test_each_exported_column_reads_as_on_the_declaration(client, opcc):
+    approved = hospitality(
+        opcc["employee"], description="=HYPERLINK(\"http://x\")", value_pence=1205
+    )
+    declaration_approve(declaration=approved, actor=opcc["manager"].user)
+    approved.refresh_from_db()
+    declined = declined_gift(opcc["finance"])
+    signed_in(client, opcc["keeper"], verified=True)
+    exported = client.get(f"/registers/{approved.register}/export.csv")
+    body = b"".join(exported.streaming_content).decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(body))
+    by_reference = {int(row[0]): dict(zip(header, row, strict=True)) for row in rows}
+
+    row = by_reference[approved.pk]
+    assert row["Declared on"] == approved.declared_on.isoformat()
+    assert row["Kind"] == "Hospitality" and row["Status"] == "Approved"
+    assert row["Name"] == opcc["employee"].name and row["Team"] == opcc["team"].name
+    assert row["Description"] == "'=HYPERLINK(\"http://x\")"  # never run as a formula
+    assert row["Value (£)"] == "12.05"
+    assert row["Accepted or declined"] == "Accepted"
+    assert row["Clauses"] == " ".join(approved.clauses)
+    assert row["Decided by"] == opcc["manager"].name
+    assert row["Decided on"] == timezone.localdate(approved.decided_at).isoformat()
+    assert row["Late"] == "No"
+    if declined.register == approved.register:
+        assert by_reference[declined.pk]["Accepted or declined"] == "Declined"
+        assert by_reference[declined.pk]["Value (£)"] == "20.00"
 
 
 def test_the_register_refuses_bad_dates(client, opcc):

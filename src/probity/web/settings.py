@@ -115,8 +115,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{HOME / 'probity.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    # an empty DATABASE_URL means "not set", as it does for every other setting here
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{HOME / 'probity.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
