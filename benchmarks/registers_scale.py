@@ -366,11 +366,12 @@ def measure(runs: int, seed: int, export_max: int | None = None) -> dict:
     total = everything.count()
     if export_max:
         total = min(total, export_max)
-        everything = everything[:total]
     results["export"] = {}
     for share in (0.1, 1.0):
         limit = max(1, int(total * share))
-        queryset = everything[:limit] if share < 1 else everything
+        # the first `limit` entries in reference order, the order exports are written in
+        last = everything.order_by("pk").values_list("pk", flat=True)[limit - 1]
+        queryset = everything.filter(pk__lte=last)
 
         def export(queryset=queryset):
             response = exports.csv_response(queryset, filename="scale.csv")

@@ -176,11 +176,12 @@ def compare(questions: list[dict]) -> None:
     from probity.core.search.engine import Engine
 
     variants = {
-        "shipped: 120-word passages, synonyms, blend 0.4": {},
+        "shipped: 120-word passages, synonyms, hints, blend 0.4": {},
         "whole clauses, no passages": {"passage_words": 10_000},
         "60-word passages": {"passage_words": 60},
         "200-word passages": {"passage_words": 200},
         "no synonyms": {"synonyms": False},
+        "no hints": {"hints": False},
         "reciprocal rank fusion": {"fusion": "rrf"},
         "blend 0.2 lexical": {"weight": 0.2},
         "blend 0.6 lexical": {"weight": 0.6},

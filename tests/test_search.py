@@ -10,7 +10,7 @@ import pytest
 from probity.core.codes import Clause
 from probity.core.errors import BadInput
 from probity.core.search import api, highlight, match_spans, search, semantic
-from probity.core.search.corpus import split_passages
+from probity.core.search.corpus import all_clauses, clause_hints, split_passages
 from probity.core.search.engine import Engine
 
 
@@ -159,6 +159,24 @@ def test_embeddings_are_cached_and_a_changed_code_invalidates_them(home):
     small_engine("Gifts of token value may be accepted.").semantic(encoder)
     assert encoder.texts == 4, "an edited clause must be embedded again"
     assert len(list((home / "cache" / "search").glob("embeddings-*.npy"))) == 1
+
+
+def test_a_hint_finds_its_clause_but_the_clause_text_is_what_is_shown(home):
+    clauses = [
+        Clause("demo", "1", "Gifts", "Gifts must be declined."),
+        Clause("demo", "2", "Leave", "Staff are entitled to 25 days' annual leave."),
+    ]
+    hints = {"demo:2": ["how many days holiday do I get"]}
+    engine = Engine(split_passages(clauses, hints=hints), None)
+    best = engine.rank("holiday", "lexical", None, 5)[0]
+    assert best.clause.ref == "demo:2"
+    assert best.passage == "Leave\nStaff are entitled to 25 days' annual leave."
+
+
+def test_every_hint_names_a_real_clause():
+    hints = clause_hints()
+    assert len(hints) == len(all_clauses()), "every clause has plain-words hints"
+    assert all(hints.values())
 
 
 def test_highlight_marks_matching_words_and_escapes_html():

@@ -188,7 +188,9 @@ def register_columns() -> dict:
 
 def _register_values(queryset: QuerySet) -> QuerySet:
     columns = register_columns()
-    return queryset.select_related(None).annotate(**columns).values_list(*columns)
+    # in reference order: read along the primary key, where sorting by date cost half the time
+    ordered = queryset.select_related(None).order_by("pk")
+    return ordered.annotate(**columns).values_list(*columns)
 
 
 def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:

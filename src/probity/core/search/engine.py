@@ -12,6 +12,7 @@ from probity.core.search.corpus import (
     PASSAGE_WORDS,
     Passage,
     all_clauses,
+    clause_hints,
     content_hash,
     split_passages,
 )
@@ -45,6 +46,7 @@ class Engine:
         self.blend_weight = BLEND_WEIGHT
         self.expansions = expansions
         self.starts = np.array(_clause_starts(passages), dtype=np.intp)
+        self.shown = np.array([not passage.hint for passage in passages])
         self.clauses = [passages[start].clause for start in self.starts]
         self.codes = np.array([clause.code for clause in self.clauses])
         self.lexical = LexicalIndex([passage.text for passage in passages], expansions)
@@ -54,10 +56,14 @@ class Engine:
 
     @classmethod
     def build(
-        cls, passage_words: int = PASSAGE_WORDS, synonyms: bool = True, fusion: str = FUSION
+        cls,
+        passage_words: int = PASSAGE_WORDS,
+        synonyms: bool = True,
+        fusion: str = FUSION,
+        hints: bool = True,
     ) -> Engine:
         """All clauses of all codes; the arguments exist for benchmarks/search_eval.py."""
-        passages = split_passages(all_clauses(), passage_words)
+        passages = split_passages(all_clauses(), passage_words, clause_hints() if hints else None)
         return cls(passages, Expansions.load() if synonyms else None, fusion)
 
     def semantic(self, encode: Encoder | None = None) -> SemanticIndex:
@@ -108,7 +114,8 @@ class Engine:
     def _ranked(self, index: int, score: float, passage_scores: dict) -> Ranked:
         start = self.starts[index]
         end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.passages)
-        best = start + int(np.argmax(sum(_unit(s[start:end]) for s in passage_scores.values())))
+        fit = sum(_unit(scores[start:end]) for scores in passage_scores.values())
+        best = start + int(np.argmax(np.where(self.shown[start:end], fit, -np.inf)))
         return Ranked(self.clauses[index], float(score), self.passages[best].text)
 
 
