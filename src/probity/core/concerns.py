@@ -108,9 +108,7 @@ def default_deadlines() -> Deadlines:
     return Deadlines(int(raw["acknowledge_days"]), int(raw["feedback_months"]))
 
 
-def route_candidates(
-    kind_id: str, *, reporter_known: bool, subject_known: bool
-) -> list[RouteStep]:
+def route_candidates(kind_id: str, *, reporter_known: bool, subject_known: bool) -> list[RouteStep]:
     """The authorities to try, in order, for a concern of this kind. A step relative to the
     reporter is skipped when the reporter is anonymous (they have no line manager we may
     know of); a step relative to the subject when nobody in the organisation is named."""

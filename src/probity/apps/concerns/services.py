@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from functools import cache as cache_function
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -70,6 +72,7 @@ from probity.core.errors import BadInput
 MAX_TEXT = 20_000
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
+FAILURES_PER_MINUTE = 60
 
 
 class CaseError(Exception):
@@ -112,6 +115,7 @@ def case_report(
     subject_description: str = "",
     subject: Person | None = None,
     passphrase: str = "",
+    passphrase_hash: str = "",
     evidence: list[Evidence] = (),
     received_via: str = ReceivedVia.ONLINE,
     reporter: Person | None = None,
@@ -122,7 +126,8 @@ def case_report(
     (actor None: nothing links it to anyone), or logged by a handler (`actor`) for someone
     who phoned, wrote or came in (`reporter` or `reporter_contact`; `received_via`).
     Returns the case and, for an anonymous report, the receipt code (shown once, never
-    stored)."""
+    stored). The pages pass the passphrase already hashed (`passphrase_hash`), so that the
+    plain passphrase never waits in a session."""
     today = today or timezone.localdate()
     actor_person = _person_of(actor)
     errors = {}
@@ -141,7 +146,7 @@ def case_report(
     logged = received_via != ReceivedVia.ONLINE
     if treatment == Treatment.ANONYMOUS:
         reporter, reporter_contact = None, ""
-        if problem := passphrase_problem(passphrase):
+        if not passphrase_hash and (problem := passphrase_problem(passphrase)):
             errors["passphrase"] = problem
     elif not logged:
         reporter = actor_person
@@ -192,7 +197,9 @@ def case_report(
         if treatment == Treatment.ANONYMOUS:
             code = receipt_code_new()
             AnonymousAccess.objects.create(
-                case=case, code_digest=_digest(code), passphrase_hash=make_password(passphrase)
+                case=case,
+                code_digest=_digest(code),
+                passphrase_hash=passphrase_hash or make_password(passphrase),
             )
         for item, content_type in zip(evidence, kinds_of_evidence, strict=True):
             stored.append(_attach(case, None, item, content_type, today))
@@ -283,6 +290,8 @@ def anonymous_open(*, code: str, passphrase: str, now: datetime.datetime | None 
     the same whatever was wrong (an unknown code costs the same password check)."""
     now = now or timezone.now()
     normalised = receipt_code_normalise(code)
+    if _failures_this_minute(now) >= FAILURES_PER_MINUTE:
+        raise FollowUpRefused(FollowUpRefused.MESSAGE)
     with transaction.atomic():
         access = (
             AnonymousAccess.objects.select_for_update()
@@ -293,11 +302,13 @@ def anonymous_open(*, code: str, passphrase: str, now: datetime.datetime | None 
             else None
         )
         if access is None:
-            check_password(passphrase, _DUMMY_HASH)  # take as long as a real check
+            check_password(passphrase, _dummy_hash())  # take as long as a real check
+            _count_failure(now)
             raise FollowUpRefused(FollowUpRefused.MESSAGE)
         if access.locked_until and access.locked_until > now:
             raise FollowUpRefused(FollowUpRefused.MESSAGE)
         if not check_password(passphrase, access.passphrase_hash):
+            _count_failure(now)
             access.failed_attempts += 1
             if access.failed_attempts >= LOCK_AFTER_FAILURES:
                 access.locked_until = now + datetime.timedelta(minutes=LOCK_MINUTES)
@@ -311,7 +322,28 @@ def anonymous_open(*, code: str, passphrase: str, now: datetime.datetime | None 
     raise FollowUpRefused(FollowUpRefused.MESSAGE)
 
 
-_DUMMY_HASH = make_password("not a passphrase anyone has")
+@cache_function
+def _dummy_hash() -> str:
+    return make_password("not a passphrase anyone has")
+
+
+def _failure_key(now: datetime.datetime) -> str:
+    return f"concerns:follow-up-failures:{now:%Y%m%d%H%M}"
+
+
+def _failures_this_minute(now: datetime.datetime) -> int:
+    """Wrong tries this minute across every code: guessing codes wholesale is throttled
+    without remembering who guessed (no address is kept)."""
+    return cache.get(_failure_key(now), 0)
+
+
+def _count_failure(now: datetime.datetime) -> None:
+    key = _failure_key(now)
+    cache.add(key, 0, timeout=120)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
 
 
 def _digest(code: str) -> str:
