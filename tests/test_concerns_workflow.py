@@ -5,11 +5,13 @@ scheduled jobs (escalation, reassignment, retention, oversight figures)."""
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 
 from probity.apps.audit.models import AuditEntry
@@ -42,7 +44,6 @@ from probity.apps.concerns.services import (
     case_request_review,
     cases_escalate_overdue,
     cases_reassign_departed,
-    keys_rotate,
     message_from_reporter,
     message_to_reporter,
     note_add,
@@ -401,10 +402,11 @@ def test_concern_text_is_encrypted_at_rest_and_survives_key_rotation(people):
         cursor.execute("SELECT what FROM concerns_case WHERE id = %s", [case.pk])
         stored = cursor.fetchone()[0]
     assert what not in stored and stored.startswith("gAAAA")
-    old_keys = list(crypto._read_keys())
-    crypto.write_keys([crypto.Fernet.generate_key(), *old_keys])
-    keys_rotate()
-    crypto.write_keys(crypto._read_keys()[:1])
+    before = crypto.read_keys()
+    out = io.StringIO()
+    call_command("concerns_rotate_key", stdout=out)
+    assert "Re-encrypted under the first key: 1 Case, 1 CaseMessage" in out.getvalue()
+    assert len(crypto.read_keys()) == 1 and crypto.read_keys() != before
     case.refresh_from_db()
     assert case.what == what
     assert case.messages.get().body == "Received with thanks."
@@ -455,3 +457,20 @@ def test_retention_deletes_content_and_keeps_the_figures(people):
     figures = oversight_figures(organisation=people.organisation)
     assert figures["by_kind"] == {"impropriety": 1}
     assert figures["median_days_to_acknowledge"] == 0
+
+
+def test_retention_run_and_the_daily_job_say_what_they_did(people):
+    case = report(people, subject="colleague", today=TODAY)
+    case = case_acknowledge(case=case, actor=people.manager, today=TODAY)
+    case = case_assess(case=case, actor=people.manager, triage="advice", reasons="r")
+    case_close(case=case, actor=people.manager, today=TODAY)
+    report(people, subject="colleague", today=TODAY)  # never acknowledged
+    later = (TODAY + datetime.timedelta(days=2200)).isoformat()
+    out = io.StringIO()
+    call_command("retention_run", today=later, dry_run=True, stdout=out)
+    assert "Would remove the content of 1 case" in out.getvalue()
+    assert Case.objects.filter(content_deleted_on=None).count() == 2
+    call_command("retention_run", today=later, stdout=out)
+    assert "Removed the content of 1 case" in out.getvalue() and "impropriety: 1" in out.getvalue()
+    call_command("concerns_daily", today=later, stdout=out)
+    assert "escalated 1 overdue case." in out.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 import zipfile
 from io import BytesIO
 
@@ -88,6 +89,21 @@ def read(stored_name: str) -> bytes:
 def remove(stored_name: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.remove(os.path.join(attachments_folder(), stored_name))
+
+
+def remove_unsent(known: set[str], *, dry_run: bool = False) -> int:
+    """Remove files older than a day that no case holds: evidence of reports never sent."""
+    folder = attachments_folder()
+    cutoff = time.time() - 24 * 60 * 60
+    unsent = [
+        name
+        for name in os.listdir(folder)
+        if name not in known and os.path.getmtime(os.path.join(folder, name)) < cutoff
+    ]
+    if not dry_run:
+        for name in unsent:
+            remove(name)
+    return len(unsent)
 
 
 def rotate(stored_name: str) -> None:

@@ -35,7 +35,7 @@ def keys_from_env() -> bool:
     return bool(os.environ.get(KEYS_ENV, "").strip())
 
 
-def _read_keys() -> list[bytes]:
+def read_keys() -> list[bytes]:
     if keys_from_env():
         return [k.strip().encode() for k in os.environ[KEYS_ENV].split(",") if k.strip()]
     path = keys_file()
@@ -59,7 +59,7 @@ def write_keys(keys: list[bytes]) -> None:
 
 @cache
 def fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in _read_keys()])
+    return MultiFernet([Fernet(key) for key in read_keys()])
 
 
 def encrypt(data: bytes) -> bytes:

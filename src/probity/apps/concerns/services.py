@@ -753,6 +753,7 @@ class RetentionReport:
     messages: int = 0
     notes: int = 0
     attachments: int = 0
+    orphans: int = 0
     by_kind: dict | None = None
 
 
@@ -776,6 +777,8 @@ def retention_run(*, today: datetime.date | None = None, dry_run: bool = False) 
         report.attachments += case.attachments.count()
         if not dry_run:
             _delete_content(case, today)
+    known = set(CaseAttachment.objects.values_list("stored_name", flat=True))
+    report.orphans = files.remove_unsent(known, dry_run=dry_run)
     return report
 
 
