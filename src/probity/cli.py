@@ -127,6 +127,47 @@ def _parser() -> argparse.ArgumentParser:
     remind.add_argument("--days", type=int, default=7, help="waiting longer than this (7)")
     remind.add_argument("--today", help="act as of this date (YYYY-MM-DD)")
     remind.set_defaults(run=_registers_remind)
+
+    concerns = commands.add_parser("concerns", help="concerns and the cases made of them")
+    concerns.set_defaults(run=lambda _args: concerns.print_help())
+    concerns_commands = concerns.add_subparsers(title="concerns commands")
+    daily = concerns_commands.add_parser(
+        "daily",
+        help="reassign cases of handlers who left and escalate overdue cases to the handler's "
+        "manager (run daily; idempotent)",
+    )
+    daily.add_argument("--today", help="act as of this date (YYYY-MM-DD)")
+    daily.set_defaults(run=lambda args: _run_command("concerns_daily", args, "today"))
+    rotate = concerns_commands.add_parser(
+        "rotate-key", help="re-encrypt every concern, message and file under a new key"
+    )
+    rotate.set_defaults(run=lambda args: _run_command("concerns_rotate_key", args))
+    oversight = concerns_commands.add_parser(
+        "oversight", help="figures for the board, without identities, as CSV"
+    )
+    oversight.add_argument("organisation", metavar="ORG_SLUG")
+    oversight.add_argument("--from", dest="start", help="received on or after (YYYY-MM-DD)")
+    oversight.add_argument("--to", dest="end", help="received on or before (YYYY-MM-DD)")
+    oversight.add_argument("--output", help="write the CSV here (default: standard output)")
+    oversight.set_defaults(
+        run=lambda args: _run_command(
+            "concerns_oversight", args, "start", "end", "output", positional=args.organisation
+        )
+    )
+
+    retention = commands.add_parser("retention", help="delete what is kept past its time")
+    retention.set_defaults(run=lambda _args: retention.print_help())
+    retention_commands = retention.add_subparsers(title="retention commands")
+    retention_run = retention_commands.add_parser(
+        "run",
+        help="delete the content of cases past their retention period, keep the figures, and "
+        "say what was removed",
+    )
+    retention_run.add_argument("--today", help="act as of this date (YYYY-MM-DD)")
+    retention_run.add_argument("--dry-run", action="store_true", help="only say what would go")
+    retention_run.set_defaults(
+        run=lambda args: _run_command("retention_run", args, "today", "dry_run")
+    )
     return parser
 
 
@@ -304,6 +345,26 @@ def _registers_remind(args) -> int:
     arguments = ["registers_remind", "--days", str(args.days)]
     if args.today:
         arguments += ["--today", args.today]
+    manage(arguments)
+    return 0
+
+
+def _run_command(command: str, args, *options: str, positional: str = "") -> int:
+    """Run a management command with the named options of `args` that were given (the
+    database migrated first, so that a fresh install answers rather than fails)."""
+    from probity.server import manage, setup_django
+
+    setup_django()
+    _migrate_quietly()
+
+    arguments = [command, *([positional] if positional else [])]
+    for option in options:
+        value = getattr(args, option)
+        flag = "--" + {"start": "from", "end": "to"}.get(option, option).replace("_", "-")
+        if value is True:
+            arguments.append(flag)
+        elif value:
+            arguments += [flag, value]
     manage(arguments)
     return 0
 

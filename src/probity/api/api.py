@@ -25,6 +25,7 @@ from pydantic import Field
 from probity.api import schemas
 from probity.apps.accounts.api import router as accounts_router
 from probity.apps.codes import selectors
+from probity.apps.concerns.api import router as concerns_router
 from probity.core.codes import code_ids
 from probity.core.engine import decide
 from probity.core.errors import BadInput
@@ -219,3 +220,4 @@ def _clause(found) -> dict:
 
 
 api.add_router("", accounts_router)  # GET /api/me (probity.apps.accounts.api)
+api.add_router("", concerns_router)  # GET /api/concerns/cases… (probity.apps.concerns.api)
