@@ -127,6 +127,13 @@ def _parser() -> argparse.ArgumentParser:
     remind.add_argument("--days", type=int, default=7, help="waiting longer than this (7)")
     remind.add_argument("--today", help="act as of this date (YYYY-MM-DD)")
     remind.set_defaults(run=_registers_remind)
+
+    entitlements = commands.add_parser(
+        "entitlements", help="the HMPPS offer's calculators (annual leave, TOIL, sick pay, …)"
+    )
+    entitlements.add_argument("calculator", nargs="?", help="leave out to list them")
+    entitlements.add_argument("options", nargs=argparse.REMAINDER, help="--QUESTION ANSWER …")
+    entitlements.set_defaults(run=_entitlements)
     return parser
 
 
@@ -296,6 +303,12 @@ def _audit_verify(args) -> int:
     where = f" at entry #{result.first_broken_sequence}" if result.first_broken_sequence else ""
     print(f"Audit trail broken{where}: {result.reason}")
     return 1
+
+
+def _entitlements(args) -> int:
+    from probity.cli_entitlements import run
+
+    return run(args.calculator, args.options, "text")
 
 
 def _registers_remind(args) -> int:

@@ -23,6 +23,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from probity.api import schemas
+from probity.api.entitlements import router as entitlements_router
 from probity.apps.accounts.api import router as accounts_router
 from probity.apps.codes import selectors
 from probity.core.codes import code_ids
@@ -219,3 +220,4 @@ def _clause(found) -> dict:
 
 
 api.add_router("", accounts_router)  # GET /api/me (probity.apps.accounts.api)
+api.add_router("/entitlements", entitlements_router)  # the HMPPS offer's calculators

@@ -21,6 +21,11 @@ CHOICE = "choice"
 DECIMALS = "decimals"  # a list of hours
 DATE_RANGES = "date-ranges"  # a list of first-day..last-day periods
 
+# Far beyond any real answer, well inside what date and Decimal arithmetic can carry.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2199, 12, 31)
+LARGEST = Decimal(10) ** 9
+
 
 @dataclass(frozen=True)
 class Question:
@@ -66,11 +71,16 @@ def _blank(value: Any) -> bool:
 
 def _date(question: Question, value: Any) -> datetime.date:
     if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise BadInput(question.name, f"must be a real date as YYYY-MM-DD, not {value!r}") from None
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            message = f"must be a real date as YYYY-MM-DD, not {value!r}"
+            raise BadInput(question.name, message) from None
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(question.name, f"must be between {EARLIEST} and {LATEST}, not {day}")
+    return day
 
 
 def _decimal(question: Question, value: Any) -> Decimal:
@@ -84,6 +94,8 @@ def _decimal(question: Question, value: Any) -> Decimal:
         raise BadInput(question.name, f"must be a number, not {value!r}")
     if number < 0:
         raise BadInput(question.name, f"cannot be negative ({value})")
+    if number >= LARGEST:
+        raise BadInput(question.name, f"must be less than {LARGEST:,}")
     return number
 
 
