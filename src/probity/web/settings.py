@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "probity.apps.people",
     "probity.apps.audit",
     "probity.apps.registers",
+    "probity.apps.offer",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "probity.apps.accounts",

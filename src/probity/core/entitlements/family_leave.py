@@ -40,9 +40,10 @@ QUESTIONS = [
         WHOLE,
         "For shared parental leave: how many weeks of maternity or adoption leave will be "
         "taken before sharing?",
-        hint="Leave blank for other kinds of leave.",
+        hint="Weeks the mother or adopter takes before sharing the rest with a partner.",
         required=False,
         unit="weeks",
+        ask_if=("kind", ("shared-parental",)),
     ),
     Question(
         "leave_year_start",

@@ -20,6 +20,8 @@ WHOLE = "whole"  # whole numbers of years or weeks
 CHOICE = "choice"
 DECIMALS = "decimals"  # a list of hours
 DATE_RANGES = "date-ranges"  # a list of first-day..last-day periods
+CHOICES = "choices"  # several of the choices (e.g. weekdays)
+TEXT = "text"  # free text, e.g. a reason
 
 # Far beyond any real answer, well inside what date and Decimal arithmetic can carry.
 EARLIEST = datetime.date(1900, 1, 1)
@@ -37,6 +39,15 @@ class Question:
     default: Any = None
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     unit: str = ""
+    # asked only when another answer is one of these values: (question name, values)
+    ask_if: tuple[str, tuple[str, ...]] | None = None
+    max_length: int = 0  # for TEXT
+
+    def applies(self, answers: dict[str, Any]) -> bool:
+        if self.ask_if is None:
+            return True
+        name, values = self.ask_if
+        return answers.get(name) in values
 
     @property
     def choice_values(self) -> list[str]:
@@ -114,6 +125,17 @@ def _choice(question: Question, value: Any) -> str:
     return text
 
 
+def _choices(question: Question, value: Any) -> list[str]:
+    return [_choice(question, item) for item in _items(value)]
+
+
+def _text(question: Question, value: Any) -> str:
+    text = str(value).strip()
+    if question.max_length and len(text) > question.max_length:
+        raise BadInput(question.name, f"must be {question.max_length} characters or fewer")
+    return text
+
+
 def _decimals(question: Question, value: Any) -> list[Decimal]:
     return [_decimal(question, item) for item in _items(value)]
 
@@ -153,4 +175,6 @@ _PARSERS = {
     CHOICE: _choice,
     DECIMALS: _decimals,
     DATE_RANGES: _date_ranges,
+    CHOICES: _choices,
+    TEXT: _text,
 }
