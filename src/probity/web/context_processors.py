@@ -4,6 +4,7 @@ NAVIGATION = (
     ("/ask", "Can I…?"),
     ("/codes", "Codes of conduct"),
     ("/search", "Search"),
+    ("/offer", "Employee offer"),
 )
 
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("probity.apps.codes.urls")),
     path("api/", api.urls),
     path("", include("probity.apps.registers.urls")),  # /declarations…, /registers/…
-    path("", include("probity.apps.accounts.urls")),  # /sign-in, /sign-out, /account/…
+    path("", include("probity.apps.accounts.urls")),
+    path(
+        "", include("probity.apps.offer.urls")
+    ),  # /offer…, /flexible-working…  # /sign-in, /sign-out, /account/…
     path("admin/", admin.site.urls),
 ]
