@@ -9,6 +9,7 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 pytestmark = pytest.mark.django_db
 
@@ -23,4 +24,9 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_its_schema_says(case):
-    case.call_and_validate()
+    if case.operation.path.startswith("/api/entitlements/"):
+        # The calculators refuse answers that fit the schema but not each other (a leaving date
+        # before the service start), which JSON Schema cannot express: 422, naming the field.
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    else:
+        case.call_and_validate()

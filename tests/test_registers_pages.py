@@ -318,9 +318,7 @@ def test_the_register_filters_and_exports_every_row(client, opcc):
 
 
 def test_each_exported_column_reads_as_on_the_declaration(client, opcc):
-    approved = hospitality(
-        opcc["employee"], description="=HYPERLINK(\"http://x\")", value_pence=1205
-    )
+    approved = hospitality(opcc["employee"], description='=HYPERLINK("http://x")', value_pence=1205)
     declaration_approve(declaration=approved, actor=opcc["manager"].user)
     approved.refresh_from_db()
     declined = declined_gift(opcc["finance"])
@@ -334,7 +332,7 @@ def test_each_exported_column_reads_as_on_the_declaration(client, opcc):
     assert row["Declared on"] == approved.declared_on.isoformat()
     assert row["Kind"] == "Hospitality" and row["Status"] == "Approved"
     assert row["Name"] == opcc["employee"].name and row["Team"] == opcc["team"].name
-    assert row["Description"] == "'=HYPERLINK(\"http://x\")"  # never run as a formula
+    assert row["Description"] == '\'=HYPERLINK("http://x")'  # never run as a formula
     assert row["Value (£)"] == "12.05"
     assert row["Accepted or declined"] == "Accepted"
     assert row["Clauses"] == " ".join(approved.clauses)

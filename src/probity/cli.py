@@ -168,6 +168,13 @@ def _parser() -> argparse.ArgumentParser:
     retention_run.set_defaults(
         run=lambda args: _run_command("retention_run", args, "today", "dry_run")
     )
+
+    entitlements = commands.add_parser(
+        "entitlements", help="the HMPPS offer's calculators (annual leave, TOIL, sick pay, …)"
+    )
+    entitlements.add_argument("calculator", nargs="?", help="leave out to list them")
+    entitlements.add_argument("options", nargs=argparse.REMAINDER, help="--QUESTION ANSWER …")
+    entitlements.set_defaults(run=_entitlements)
     return parser
 
 
@@ -337,6 +344,12 @@ def _audit_verify(args) -> int:
     where = f" at entry #{result.first_broken_sequence}" if result.first_broken_sequence else ""
     print(f"Audit trail broken{where}: {result.reason}")
     return 1
+
+
+def _entitlements(args) -> int:
+    from probity.cli_entitlements import run
+
+    return run(args.calculator, args.options, "text")
 
 
 def _registers_remind(args) -> int:

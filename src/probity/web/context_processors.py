@@ -5,6 +5,7 @@ NAVIGATION = (
     ("/codes", "Codes of conduct"),
     ("/search", "Search"),
     ("/concerns", "Raise a concern"),
+    ("/offer", "Employee offer"),
 )
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "probity.apps.audit",
     "probity.apps.registers",
     "probity.apps.concerns",
+    "probity.apps.offer",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "probity.apps.accounts",

@@ -36,12 +36,14 @@ def declaration_link(declaration) -> str:
 
 def notify(*, template: str, recipients: Iterable, context: dict) -> None:
     """Email each person in `recipients` (people without an address are skipped) after the
-    current transaction commits. `template` names registers/email/<template>.txt, whose first
-    line is the subject."""
+    current transaction commits. `template` names registers/email/<template>.txt (or, with a
+    slash, another app's template, e.g. offer/email/decided.txt), whose first line is the
+    subject."""
     addresses = sorted({person_email(person) for person in recipients} - {""})
     if not addresses:
         return
-    text = render_to_string(f"registers/email/{template}.txt", context).strip()
+    name = template if "/" in template else f"registers/email/{template}.txt"
+    text = render_to_string(name, context).strip()
     subject, _, body = text.partition("\n")
     subject = " ".join(subject.split())
 

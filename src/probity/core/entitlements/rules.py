@@ -1,0 +1,83 @@
+"""Calculator rules as dated, versioned data (data/entitlements/<calculator>.yaml).
+
+Each version applies from its `valid_from` date. Each value carries the offer section that
+states it and the source's words (`quote`); a value the source does not state is `null`, with
+`not_stated` saying so, so that a calculator reports it rather than invents it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from probity.core.datafiles import read_yaml
+from probity.core.errors import BadData, BadInput
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    value: Any  # Decimal for numbers, None where the source is silent, else as written
+    section: str | None
+    quote: str
+    not_stated: str = ""
+    source: str = ""  # for the few values that come from outside the offer (tax rates)
+
+
+@dataclass(frozen=True)
+class Rules:
+    calculator: str
+    valid_from: datetime.date
+    values: dict[str, Rule]
+    tables: dict[str, Any]  # structured data (pay tables, service bands) kept as written
+
+    def __getitem__(self, name: str) -> Rule:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise BadData(f"data/entitlements/{self.calculator}.yaml has no {name!r}") from None
+
+
+def rules_for(calculator: str, on: datetime.date, field: str = "on") -> Rules:
+    """The version of a calculator's rules in force on a date."""
+    versions = _versions(calculator)
+    applicable = [version for version in versions if version.valid_from <= on]
+    if not applicable:
+        first = versions[0].valid_from.isoformat()
+        raise BadInput(field, f"the rules start on {first}; {on.isoformat()} is before them")
+    return applicable[-1]
+
+
+def _versions(calculator: str) -> list[Rules]:
+    raw = read_yaml(f"entitlements/{calculator}.yaml")
+    try:
+        versions = [_version(calculator, item) for item in raw["versions"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise BadData(f"data/entitlements/{calculator}.yaml: malformed ({error})") from error
+    return sorted(versions, key=lambda version: version.valid_from)
+
+
+def _version(calculator: str, item: dict) -> Rules:
+    valid_from = datetime.date.fromisoformat(str(item["valid_from"]))
+    values = {
+        name: Rule(
+            name=name,
+            value=_number(spec.get("value")),
+            section=spec.get("section"),
+            quote=spec.get("quote", ""),
+            not_stated=spec.get("not_stated", ""),
+            source=spec.get("source", ""),
+        )
+        for name, spec in (item.get("values") or {}).items()
+    }
+    return Rules(calculator, valid_from, values, item.get("tables") or {})
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return Decimal(str(value))  # YAML numbers as written, never binary floats
+    return value
