@@ -90,14 +90,21 @@ def solve(
     seed: int = 0,
     explain: bool = True,
     log: bool = False,
+    parameters: dict | None = None,
+    period: int | None = None,
 ) -> SolveResult:
-    """Find the best roster within `seconds`; explain the conflict if none exists."""
+    """Find the best roster within `seconds`; explain the conflict if none exists.
+
+    `hint` starts the search from a roster; `period` (days) makes every person's roster
+    repeat, as a fixed shift pattern does; `parameters` are CP-SAT's, by name."""
     validate_problem(problem)
     model = _RosterModel(problem)
     model.add_objective()
+    if period:
+        model.add_period(period)
     if hint is not None:
         model.add_hint(hint)
-    result = model.solve(seconds, workers, seed, log)
+    result = model.solve(seconds, workers, seed, log, parameters)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
     return result
@@ -489,6 +496,12 @@ class _RosterModel:
                     continue
                 self.costs.append(weight * ((1 - worked) if shift else worked))
 
+    def add_period(self, period: int) -> None:
+        for (e, day, shift_id), var in self.x.items():
+            earlier = self.x.get((e, day - period, shift_id))
+            if day >= period:
+                self.model.add(var == (earlier if earlier is not None else 0))
+
     def add_hint(self, roster: Roster) -> None:
         for (e, day, shift_id), var in self.x.items():
             days = roster.assignments.get(self.people[e].id)
@@ -504,10 +517,17 @@ class _RosterModel:
         solver.parameters.log_search_progress = log
         return solver
 
-    def solve(self, seconds: float, workers: int, seed: int, log: bool) -> SolveResult:
+    def solve(
+        self, seconds: float, workers: int, seed: int, log: bool, parameters: dict | None = None
+    ) -> SolveResult:
         if self.costs:
             self.model.minimize(sum(self.costs))
         solver = self._solver(seconds, workers, seed, log)
+        for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
+            if isinstance(value, list):
+                getattr(solver.parameters, name).extend(value)
+            else:
+                setattr(solver.parameters, name, value)
         callback = _FirstSolution()
         started = time.monotonic()
         status = solver.solve(self.model, callback)
