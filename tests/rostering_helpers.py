@@ -63,3 +63,7 @@ def arrangement(**terms) -> Arrangement:
 
 def with_rules(base: Problem, **rules) -> Problem:
     return dataclasses.replace(base, rules=dataclasses.replace(base.rules, **rules))
+
+
+def rather_off(staff_id, day, weight=1):
+    return Request(staff_id, day, None, False, weight)

@@ -16,9 +16,6 @@ from tests.rostering_helpers import (
     wants,
 )
 
-FREE = dict(days=7)
-
-
 def rules_broken(the_problem, the_roster) -> set[str]:
     return {violation.rule for violation in check(the_problem, the_roster).violations}
 
