@@ -16,6 +16,7 @@ from tests.rostering_helpers import (
     wants,
 )
 
+
 def rules_broken(the_problem, the_roster) -> set[str]:
     return {violation.rule for violation in check(the_problem, the_roster).violations}
 

@@ -29,6 +29,7 @@ of rule groups that cannot all hold.
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -59,6 +60,15 @@ from probity.core.rostering.model import (
 from probity.core.rostering.validate import validate_problem
 
 DEFAULT_CHANGE_WEIGHT = 1000
+LNS_SHARE = 0.7  # of the time limit spent improving by large-neighbourhood search
+LNS_STEP_SECONDS = 1.0
+_DEBUG = bool(__import__("os").environ.get("ROSTER_DEBUG"))
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+}
 
 
 @dataclass
@@ -92,11 +102,13 @@ def solve(
     log: bool = False,
     parameters: dict | None = None,
     period: int | None = None,
+    lns_share: float = LNS_SHARE,
 ) -> SolveResult:
     """Find the best roster within `seconds`; explain the conflict if none exists.
 
     `hint` starts the search from a roster; `period` (days) makes every person's roster
-    repeat, as a fixed shift pattern does; `parameters` are CP-SAT's, by name."""
+    repeat, as a fixed shift pattern does; `parameters` are CP-SAT's, by name;
+    `lns_share` is the part of the time given to large-neighbourhood search."""
     validate_problem(problem)
     model = _RosterModel(problem)
     model.add_objective()
@@ -104,7 +116,7 @@ def solve(
         model.add_period(period)
     if hint is not None:
         model.add_hint(hint)
-    result = model.solve(seconds, workers, seed, log, parameters)
+    result = model.solve(seconds, workers, seed, log, parameters, lns_share)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
     return result
@@ -518,10 +530,50 @@ class _RosterModel:
         return solver
 
     def solve(
-        self, seconds: float, workers: int, seed: int, log: bool, parameters: dict | None = None
+        self,
+        seconds: float,
+        workers: int,
+        seed: int,
+        log: bool,
+        parameters: dict | None = None,
+        lns_share: float = LNS_SHARE,
     ) -> SolveResult:
+        """CP-SAT on the whole model for the first part of the time (first roster and the
+        bound), then our own large-neighbourhood search for the rest: free a few people's
+        whole rosters, or a few days of everyone's, fix the rest, re-solve, keep if no worse."""
         if self.costs:
             self.model.minimize(sum(self.costs))
+        started = time.monotonic()
+        first_part = seconds * (1 - lns_share) if self.costs else seconds
+        solver, status, callback = self._run(self.model, first_part, workers, seed, log, parameters)
+        if status == cp_model.UNKNOWN and seconds - first_part > 1:  # no roster yet: keep going
+            rest = seconds - (time.monotonic() - started)
+            solver, status, callback = self._run(self.model, rest, workers, seed, log, parameters)
+        name = _STATUS.get(status, "unknown")
+        if name == "invalid":
+            raise RuntimeError(self.model.validate())
+        if name not in ("optimal", "feasible"):
+            return SolveResult(name, None, seconds=time.monotonic() - started)
+        keys = list(self.x)
+        values = [solver.value(self.x[key]) for key in keys]
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        if name == "feasible":
+            deadline = started + seconds
+            values, objective = self._improve(keys, values, objective, deadline, workers, seed)
+            if objective <= bound + 1e-6:
+                name = "optimal"
+        roster = self._roster(dict(zip(keys, values, strict=True)))
+        return SolveResult(
+            name,
+            roster,
+            objective=round(objective),
+            best_bound=bound,
+            seconds=time.monotonic() - started,
+            first_feasible_seconds=callback.first,
+            check=check(self.problem, roster),
+        )
+
+    def _run(self, model, seconds, workers, seed, log=False, parameters=None):
         solver = self._solver(seconds, workers, seed, log)
         for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
             if isinstance(value, list):
@@ -529,34 +581,64 @@ class _RosterModel:
             else:
                 setattr(solver.parameters, name, value)
         callback = _FirstSolution()
-        started = time.monotonic()
-        status = solver.solve(self.model, callback)
-        elapsed = time.monotonic() - started
-        name = {
-            cp_model.OPTIMAL: "optimal",
-            cp_model.FEASIBLE: "feasible",
-            cp_model.INFEASIBLE: "infeasible",
-            cp_model.MODEL_INVALID: "invalid",
-        }.get(status, "unknown")
-        if name == "invalid":
-            raise RuntimeError(self.model.validate())
-        if name not in ("optimal", "feasible"):
-            return SolveResult(name, None, seconds=elapsed)
-        roster = self._roster(solver)
-        return SolveResult(
-            name,
-            roster,
-            objective=round(solver.objective_value),
-            best_bound=solver.best_objective_bound,
-            seconds=elapsed,
-            first_feasible_seconds=callback.first,
-            check=check(self.problem, roster),
-        )
+        status = solver.solve(model, callback)
+        return solver, status, callback
 
-    def _roster(self, solver: cp_model.CpSolver) -> Roster:
+    def _improve(self, keys, values, objective, deadline, workers, seed):
+        rng = random.Random(seed)
+        share = 0.1  # of the roster freed each time; grows when sub-problems are easy
+        while (left := deadline - time.monotonic()) > 0.3:
+            free = self._neighbourhood(rng, share)
+            sub = self.model.clone()
+            sub.clear_hints()
+            for key, value in zip(keys, values, strict=True):
+                var = sub.get_bool_var_from_proto_index(self.x[key].index)
+                if key in free:
+                    sub.add_hint(var, value)
+                else:
+                    sub.add(var == value)
+            solver, status, _ = self._run(
+                sub, min(left, LNS_STEP_SECONDS), workers, rng.randrange(1 << 30)
+            )
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if solver.objective_value <= objective:
+                    objective = solver.objective_value
+                    values = [
+                        solver.value(sub.get_bool_var_from_proto_index(self.x[k].index))
+                        for k in keys
+                    ]
+            if _DEBUG:
+                print(
+                    f"lns {self._kind} {time.monotonic() - deadline:6.1f} share {share:.2f} {len(free)} free "
+                    f"status {status} objective {objective}",
+                    flush=True,
+                )
+            share = (
+                min(0.6, share * 1.15) if status == cp_model.OPTIMAL else max(0.03, share * 0.85)
+            )
+        return values, objective
+
+    def _neighbourhood(self, rng: random.Random, share: float) -> set:
+        """The x keys set free: some people's whole rosters, a window of days, or both."""
+        horizon, people = self.problem.horizon, len(self.people)
+        kind = rng.random()
+        self._kind = "staff" if kind < 0.45 else "days" if kind < 0.75 else "both"
+        if kind < 0.45:
+            chosen = set(rng.sample(range(people), max(2, round(share * people))))
+            return {key for key in self.x if key[0] in chosen}
+        if kind < 0.75:
+            width = max(3, round(share * horizon))
+            first = rng.randrange(0, max(1, horizon - width + 1))
+            return {key for key in self.x if first <= key[1] < first + width}
+        chosen = set(rng.sample(range(people), max(2, round(min(1, 2 * share) * people))))
+        width = max(7, round(2 * share * horizon))
+        first = rng.randrange(0, max(1, horizon - width + 1))
+        return {key for key in self.x if key[0] in chosen and first <= key[1] < first + width}
+
+    def _roster(self, values: dict) -> Roster:
         roster = Roster.empty(self.problem)
-        for (e, day, shift_id), var in self.x.items():
-            if solver.boolean_value(var):
+        for (e, day, shift_id), value in values.items():
+            if value:
                 roster.assignments[self.people[e].id][day] = shift_id
         return roster
 
