@@ -175,6 +175,8 @@ def _parser() -> argparse.ArgumentParser:
     entitlements.add_argument("calculator", nargs="?", help="leave out to list them")
     entitlements.add_argument("options", nargs=argparse.REMAINDER, help="--QUESTION ANSWER …")
     entitlements.set_defaults(run=_entitlements)
+
+    _add_roster_commands(commands)
     return parser
 
 
@@ -411,3 +413,82 @@ def _migrate_quietly() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _add_roster_commands(commands) -> None:
+    roster = commands.add_parser("roster", help="build, check or compare rosters (JSON/YAML)")
+    roster_commands = roster.add_subparsers(title="roster commands")
+    solve = roster_commands.add_parser("solve", help="build the best roster for a problem file")
+    check = roster_commands.add_parser("check", help="check a roster against every rule")
+    compare = roster_commands.add_parser(
+        "compare", help="fixed pattern, self-rostering and demand-led rosters side by side"
+    )
+    for command, run in (
+        (solve, _roster_solve),
+        (check, _roster_check),
+        (compare, _roster_compare),
+    ):
+        command.add_argument("file", help="roster problem, JSON or YAML")
+        command.set_defaults(run=run)
+    for command in (solve, compare):
+        command.add_argument("--seconds", type=float, default=30.0, help="time limit a solve")
+        command.add_argument("--workers", type=int, default=2)
+    solve.add_argument("--output", help="write the roster here as JSON")
+    solve.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--roster", required=True, help="the roster, JSON as `solve --output` writes"
+    )
+
+
+def _roster_solve(args) -> int:
+    from probity.core.rostering.problem_file import load_problem, roster_to_dict
+    from probity.core.rostering.report import format_result, format_roster
+    from probity.core.rostering.solver import solve
+
+    problem = load_problem(args.file)
+    result = solve(problem, seconds=args.seconds, workers=args.workers)
+    if result.roster is not None and args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            json.dump(roster_to_dict(problem, result.roster), handle, indent=1)
+    if args.format == "json":
+        payload = {
+            "status": result.status,
+            "objective": result.check.objective if result.check else None,
+            "best_bound": result.best_bound,
+            "gap": result.gap,
+            "first_feasible_seconds": result.first_feasible_seconds,
+            "conflicts": result.conflicts,
+            "roster": roster_to_dict(problem, result.roster) if result.roster else None,
+        }
+        print(json.dumps(payload, indent=1))
+    else:
+        print(format_result(result))
+        if result.roster is not None:
+            print(format_roster(problem, result.roster))
+    return 0 if result.roster is not None else 1
+
+
+def _roster_check(args) -> int:
+    from probity.core.rostering.checker import check
+    from probity.core.rostering.problem_file import load_problem, roster_from_dict
+    from probity.core.rostering.report import format_check
+
+    problem = load_problem(args.file)
+    try:
+        with open(args.roster, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, json.JSONDecodeError) as error:
+        raise BadInput("--roster", f"cannot read a JSON roster: {error}") from error
+    result = check(problem, roster_from_dict(problem, data))
+    print(format_check(result))
+    return 0 if result.valid else 1
+
+
+def _roster_compare(args) -> int:
+    from probity.core.rostering.compare import compare
+    from probity.core.rostering.problem_file import load_problem
+    from probity.core.rostering.report import format_comparison
+
+    problem = load_problem(args.file)
+    print(format_comparison(compare(problem, seconds=args.seconds, workers=args.workers)))
+    return 0

@@ -1,0 +1,288 @@
+"""What a roster problem is: shift types, demand, staff and their agreed arrangements, requests.
+
+Everything is plain, frozen dataclasses; days are indexes 0..horizon-1 counted from
+`Problem.start` (a date), times are whole minutes. The web pages and the JSON/YAML reader
+(`rostering.problem_file`) build these; the checker and the solver only read them.
+
+- `ShiftType`: start (minutes after midnight, or None when unknown as in the NRP instances),
+  length, the shifts that may not follow it the next day, and whether it is a night shift.
+  A shift counts as weekend work when it starts on a Saturday or Sunday.
+- `Cover`: for one day and shift, the hard `minimum` and the soft `preferred` number of
+  staff, optionally only counting staff with a `skill` (a grade such as "B4" or a skill
+  such as "OSG"); `under_weight` is paid per person short of preferred, `over_weight`
+  per person above it.
+- `Staff`: contract, grade and skills, the agreed flexible-working `Arrangement`,
+  annualised hours, approved leave and TOIL, the 48-hour opt-out, an optional repeating
+  working `pattern`, and `Limits` (per-person limits as the NRP instances state them).
+- `Request`: a wish to work (`on`) or not to work (`off`) a shift (or any shift when
+  `shift` is None) on a day, with the weight paid when it is not honoured.
+- `Rules`: the Working Time Regulations settings and the weights of the soft goals.
+- `Roster`: the answer, for each staff id a list with a shift id or None per day.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+MINUTES_A_DAY = 1440
+FULL_TIME_MINUTES = 37 * 60  # a prison officer's full-time week (37 hours)
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class ShiftType:
+    id: str
+    length: int
+    start: int | None = None
+    forbidden_next: frozenset[str] = frozenset()
+    night: bool = False
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class Cover:
+    day: int
+    shift: str
+    minimum: int = 0
+    preferred: int = 0
+    skill: str | None = None
+    under_weight: int = 1
+    over_weight: int = 0
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """An agreed flexible-working arrangement; every term is a hard rule for the roster.
+
+    `fixed_rest_weekdays` (0 = Monday) are never worked; `unavailable_days` are days the
+    arrangement excludes (term-time: the school holidays); `no_nights` keeps night shifts
+    off; `shifts` limits the shift types (compressed hours: long days only);
+    `max_days_per_week` and the weekly hour band apply per calendar week (Monday-Sunday);
+    a job share's partners are never rostered on the same day.
+    """
+
+    description: str = ""
+    fixed_rest_weekdays: frozenset[int] = frozenset()
+    unavailable_days: frozenset[int] = frozenset()
+    no_nights: bool = False
+    shifts: frozenset[str] | None = None
+    max_days_per_week: int | None = None
+    max_minutes_per_week: int | None = None
+    min_minutes_per_week: int | None = None
+    job_share_with: str | None = None
+
+
+@dataclass(frozen=True)
+class AnnualisedHours:
+    """Hours owed over a reference period (often a year), and those already worked in it."""
+
+    target_minutes: int
+    worked_minutes: int
+    reference_days_left: int  # days of the reference period from the roster's first day on
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-person limits over the horizon, as the NRP benchmark states them (None = no limit)."""
+
+    max_shifts: dict[str, int] = field(default_factory=dict)
+    max_minutes: int | None = None
+    min_minutes: int | None = None
+    max_consecutive: int | None = None
+    min_consecutive: int | None = None
+    min_consecutive_off: int | None = None
+    max_weekends: int | None = None
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    name: str = ""
+    grade: str = ""
+    skills: frozenset[str] = frozenset()
+    contracted_minutes: int = 0  # a week
+    arrangement: Arrangement = Arrangement()
+    annualised: AnnualisedHours | None = None
+    leave_days: frozenset[int] = frozenset()
+    toil_days: frozenset[int] = frozenset()
+    days_off: frozenset[int] = frozenset()
+    opted_out_48h: bool = False
+    pattern: tuple[str | None, ...] = ()
+    limits: Limits = Limits()
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def has_skill(self, skill: str | None) -> bool:
+        return skill is None or skill == self.grade or skill in self.skills
+
+
+@dataclass(frozen=True)
+class Request:
+    staff: str
+    day: int
+    shift: str | None
+    on: bool
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Working Time Regulations 1998 settings and the weights of the soft goals.
+
+    `daily_rest_minutes` (reg. 10: 11 hours between shifts) needs shift start times;
+    `weekly_rest` (reg. 11: 24 hours' uninterrupted rest in each 7 days) is checked as a
+    day with no shift in every 7 consecutive days, with at least 24 hours between the
+    shifts either side of it; `max_average_weekly_minutes` (reg. 4: 48 hours) is averaged
+    over `reference_weeks` weeks, or the whole horizon when it is shorter.
+    """
+
+    daily_rest_minutes: int | None = 11 * 60
+    weekly_rest: bool = True
+    max_average_weekly_minutes: int | None = 48 * 60
+    reference_weeks: int = 17
+    hours_weight: int = 1  # per started hour away from the contract or annualised target
+    night_fairness_weight: int = 2  # per night (a full-time equivalent) between most and fewest
+    weekend_fairness_weight: int = 2  # per weekend shift (FTE) between most and fewest
+
+
+NRP_RULES = Rules(
+    daily_rest_minutes=None,
+    weekly_rest=False,
+    max_average_weekly_minutes=None,
+    hours_weight=0,
+    night_fairness_weight=0,
+    weekend_fairness_weight=0,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    start: datetime.date
+    horizon: int
+    shifts: tuple[ShiftType, ...]
+    cover: tuple[Cover, ...]
+    staff: tuple[Staff, ...]
+    requests: tuple[Request, ...] = ()
+    rules: Rules = Rules()
+    name: str = ""
+
+    def shift(self, shift_id: str) -> ShiftType:
+        return self.shift_index[shift_id]
+
+    @property
+    def shift_index(self) -> dict[str, ShiftType]:
+        return {shift.id: shift for shift in self.shifts}
+
+    def date(self, day: int) -> datetime.date:
+        return self.start + datetime.timedelta(days=day)
+
+    def weekday(self, day: int) -> int:
+        return (self.start.weekday() + day) % 7
+
+    def is_weekend(self, day: int) -> bool:
+        return self.weekday(day) >= 5
+
+    def weekends(self) -> list[tuple[int, ...]]:
+        """Each weekend in the horizon as its Saturday and Sunday day indexes (either may be cut)."""
+        weekends: dict[int, list[int]] = {}
+        for day in range(self.horizon):
+            if self.is_weekend(day):
+                monday = day - self.weekday(day)
+                weekends.setdefault(monday, []).append(day)
+        return [tuple(days) for _, days in sorted(weekends.items())]
+
+    def calendar_weeks(self) -> list[tuple[int, ...]]:
+        """The horizon's Monday-Sunday weeks as day indexes; only whole weeks."""
+        first_monday = (7 - self.weekday(0)) % 7
+        return [
+            tuple(range(monday, monday + 7)) for monday in range(first_monday, self.horizon - 6, 7)
+        ]
+
+    def day_label(self, day: int) -> str:
+        return self.date(day).strftime("%a %d %b %Y")
+
+
+def unavailable_reason(problem: Problem, person: Staff, day: int) -> str | None:
+    """Why a person may not work at all on a day (the rule's name), or None."""
+    if day in person.leave_days:
+        return "leave"
+    if day in person.toil_days:
+        return "toil"
+    if day in person.days_off:
+        return "days-off"
+    if problem.weekday(day) in person.arrangement.fixed_rest_weekdays:
+        return "fixed-rest-day"
+    if day in person.arrangement.unavailable_days:
+        return "arrangement-unavailable"
+    return None
+
+
+def shift_refused(person: Staff, shift: ShiftType) -> str | None:
+    """Why a person may never work a shift type (the rule's name), or None."""
+    terms = person.arrangement
+    if terms.no_nights and shift.night:
+        return "no-nights"
+    if terms.shifts is not None and shift.id not in terms.shifts:
+        return "arrangement-shifts"
+    if person.limits.max_shifts.get(shift.id, 1) == 0:
+        return "max-shifts"
+    return None
+
+
+def target_minutes(problem: Problem, person: Staff) -> int:
+    """The minutes a person should work in the horizon: the annualised target pro rata,
+    else the contract; each day of leave or TOIL counts as a fifth of the week worked."""
+    if person.annualised is not None:
+        owed = person.annualised.target_minutes - person.annualised.worked_minutes
+        days = max(person.annualised.reference_days_left, problem.horizon)
+        return max(0, round(owed * problem.horizon / days))
+    weekly = person.contracted_minutes
+    credited = len(person.leave_days | person.toil_days) * weekly // 5
+    return max(0, round(weekly * problem.horizon / 7) - credited)
+
+
+def fte_factor(person: Staff) -> int:
+    """Tenths by which to multiply a person's nights or weekends to compare full-time equivalents."""
+    if person.contracted_minutes <= 0:
+        return 10
+    return max(1, round(10 * FULL_TIME_MINUTES / person.contracted_minutes))
+
+
+def rest_between(first: ShiftType, second: ShiftType, days_apart: int) -> int | None:
+    """Minutes from the end of `first` to the start of `second` worked `days_apart` days later."""
+    if first.start is None or second.start is None:
+        return None
+    return days_apart * MINUTES_A_DAY + second.start - (first.start + first.length)
+
+
+@dataclass
+class Roster:
+    """For each staff id, a list of shift ids (None = not working), one per day."""
+
+    assignments: dict[str, list[str | None]]
+
+    @classmethod
+    def empty(cls, problem: Problem) -> Roster:
+        return cls({person.id: [None] * problem.horizon for person in problem.staff})
+
+    def shift_on(self, staff_id: str, day: int) -> str | None:
+        return self.assignments[staff_id][day]
+
+    def to_dict(self) -> dict[str, list[str | None]]:
+        return {staff_id: list(days) for staff_id, days in self.assignments.items()}
+
+    def changes_from(self, other: Roster) -> int:
+        """How many staff-days differ from another roster of the same problem."""
+        return sum(
+            1
+            for staff_id, days in self.assignments.items()
+            for day, shift in enumerate(days)
+            if other.assignments.get(staff_id, [None] * len(days))[day] != shift
+        )

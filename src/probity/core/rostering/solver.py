@@ -1,0 +1,668 @@
+"""Build a roster with OR-Tools CP-SAT: every hard rule, the soft goals minimised, time-limited.
+
+    result = solve(problem, seconds=10)        # a new roster
+    result = repair(problem, roster, from_day=3, seconds=5)   # after sickness or a swap
+    result.status          # "optimal", "feasible", "infeasible" or "unknown" (no roster in time)
+    result.roster          # model.Roster, or None
+    result.objective, result.best_bound, result.gap, result.first_feasible_seconds
+    result.check           # checker.check(problem, roster): the independent verdict
+    result.conflicts       # when infeasible: the rules that cannot all hold, in words
+
+Formulation: one boolean x[person, day, shift] for each shift a person may work at all
+(leave, days off, fixed rest days, term-time and refused shift types never get a variable),
+at most one a day; cover lines as linear counts with under/over slack variables (so each
+penalty is linear); successions and daily rest as "shift s on day d excludes every shift
+it may not precede on day d+1" (one constraint per s, not per pair); weekly rest, 48-hour
+average, consecutive-day rules and weekends over the per-day "works" literals.
+
+Soft goals (weights in `Rules` and on each cover line and request): cover short of or over
+`preferred`, requests not honoured, each started hour away from the contract or annualised
+target, and the spread (most minus fewest, per full-time equivalent) of nights and of
+weekend shifts. `repair` adds `change_weight` per staff-day that differs from the roster
+being repaired, and keeps days before `from_day` as they were.
+
+Infeasibility explained: when no roster exists, the model is rebuilt with every hard rule
+group (a rule for one person, or one cover line) switched on by an assumption literal;
+CP-SAT's sufficient assumptions for infeasibility, shrunk by deletion, name a small set
+of rule groups that cannot all hold.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from probity.core.rostering.checker import (
+    RULES,
+    Check,
+    average_limit,
+    check,
+    describe_weekdays,
+    night_eligible,
+    reference_windows,
+    week_credit,
+    weekend_eligible,
+)
+from probity.core.rostering.model import (
+    MINUTES_A_DAY,
+    Problem,
+    Roster,
+    Staff,
+    fte_factor,
+    rest_between,
+    shift_refused,
+    target_minutes,
+    unavailable_reason,
+)
+from probity.core.rostering.validate import validate_problem
+
+DEFAULT_CHANGE_WEIGHT = 1000
+LNS_SHARE = 0.7  # of the time limit spent improving by large-neighbourhood search
+LNS_STEP_SECONDS = 1.0
+_DEBUG = bool(__import__("os").environ.get("ROSTER_DEBUG"))
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+}
+
+
+@dataclass
+class SolveResult:
+    status: str
+    roster: Roster | None
+    objective: int | None = None
+    best_bound: float | None = None
+    seconds: float = 0.0
+    first_feasible_seconds: float | None = None
+    conflicts: list[str] = field(default_factory=list)
+    check: Check | None = None
+    changes: int | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance from the objective to the proven bound (0 when optimal)."""
+        if self.objective is None or self.best_bound is None:
+            return None
+        return max(0.0, self.objective - self.best_bound) / max(1, abs(self.objective))
+
+
+def solve(
+    problem: Problem,
+    *,
+    seconds: float = 10.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    seed: int = 0,
+    explain: bool = True,
+    log: bool = False,
+    parameters: dict | None = None,
+    period: int | None = None,
+    lns_share: float = LNS_SHARE,
+) -> SolveResult:
+    """Find the best roster within `seconds`; explain the conflict if none exists.
+
+    `hint` starts the search from a roster; `period` (days) makes every person's roster
+    repeat, as a fixed shift pattern does; `parameters` are CP-SAT's, by name;
+    `lns_share` is the part of the time given to large-neighbourhood search."""
+    validate_problem(problem)
+    model = _RosterModel(problem)
+    model.add_objective()
+    if period:
+        model.add_period(period)
+    if hint is not None:
+        model.add_hint(hint)
+    result = model.solve(seconds, workers, seed, log, parameters, lns_share)
+    if result.status == "infeasible" and explain:
+        result.conflicts = explain_infeasible(problem, seconds=seconds)
+    return result
+
+
+def repair(
+    problem: Problem,
+    roster: Roster,
+    *,
+    from_day: int = 0,
+    seconds: float = 10.0,
+    workers: int = 2,
+    change_weight: int = DEFAULT_CHANGE_WEIGHT,
+    seed: int = 0,
+) -> SolveResult:
+    """Re-roster after a change (sickness as leave, a swap as requests, new demand) with as
+    few staff-days changed as possible; days before `from_day` stay as they were."""
+    validate_problem(problem)
+    model = _RosterModel(problem)
+    model.add_objective()
+    model.add_change_cost(roster, from_day, change_weight)
+    model.add_hint(roster)
+    result = model.solve(seconds, workers, seed, log=False)
+    if result.roster is not None:
+        result.changes = result.roster.changes_from(roster)
+    elif result.status == "infeasible":
+        result.conflicts = explain_infeasible(problem, seconds=seconds)
+    return result
+
+
+def explain_infeasible(problem: Problem, *, seconds: float = 10.0) -> list[str]:
+    """The hard rule groups that cannot all hold, in words (empty if none was found in time)."""
+    started = time.monotonic()
+    model = _RosterModel(problem, explain=True)
+    groups = list(model.groups)
+    core = model.infeasible_core(groups, seconds)
+    # Shrink the core: drop each group in turn and keep it dropped if still infeasible.
+    for key in list(core):
+        left = seconds - (time.monotonic() - started)
+        if left <= 0 or len(core) == 1:
+            break
+        trial = [other for other in core if other != key]
+        if _RosterModel(problem, explain=True).infeasible_core(trial, left, check_only=True):
+            core = trial
+    return [model.groups[key][1] for key in core]
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    def __init__(self):
+        super().__init__()
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.first is None:
+            self.first = self.wall_time
+
+
+class _RosterModel:
+    def __init__(self, problem: Problem, explain: bool = False):
+        self.problem = problem
+        self.explain = explain
+        self.model = cp_model.CpModel()
+        self.groups: dict[tuple, tuple[cp_model.IntVar, str]] = {}
+        self.costs: list = []
+        self.x: dict[tuple[int, int, str], cp_model.IntVar] = {}
+        self.people = list(problem.staff)
+        self.index = {person.id: e for e, person in enumerate(self.people)}
+        self._variables()
+        self._hard_rules()
+
+    # -- rule groups: in explain mode each hard rule group hangs on an assumption literal
+
+    def _group(self, key: tuple, description: str):
+        if not self.explain:
+            return None
+        if key not in self.groups:
+            self.groups[key] = (self.model.new_bool_var(str(key)), description)
+        return self.groups[key][0]
+
+    def _hard(self, constraint, key: tuple, description) -> None:
+        literal = self._group(key, description() if callable(description) else description)
+        if literal is not None:
+            constraint.only_enforce_if(literal)
+
+    def _person_rule(self, rule: str, person: Staff, detail: str = "") -> tuple[tuple, str]:
+        text = f"{person.label}: {RULES[rule]}{detail}"
+        return (rule, person.id), text
+
+    # -- variables
+
+    def _variables(self) -> None:
+        problem = self.problem
+        self.work: list[list] = []
+        for e, person in enumerate(self.people):
+            refused = {s.id: shift_refused(person, s) for s in problem.shifts}
+            days = []
+            for day in range(problem.horizon):
+                absent = unavailable_reason(problem, person, day)
+                shifts = []
+                for shift in problem.shifts:
+                    reason = absent or refused[shift.id]
+                    if reason and not self.explain:
+                        continue
+                    var = self.model.new_bool_var(f"x[{person.id},{day},{shift.id}]")
+                    self.x[e, day, shift.id] = var
+                    shifts.append(var)
+                    for why in {absent, refused[shift.id]} - {None}:
+                        key, text = self._person_rule(why, person, _reason_detail(why, person))
+                        self._hard(self.model.add(var == 0), key, text)
+                days.append(self._works(shifts, person.id, day))
+            self.work.append(days)
+
+    def _works(self, shifts: list, staff_id: str, day: int):
+        if not shifts:
+            return 0
+        if len(shifts) == 1:
+            return shifts[0]
+        works = self.model.new_bool_var(f"w[{staff_id},{day}]")
+        self.model.add(sum(shifts) == works)  # at most one shift a day
+        return works
+
+    def _shift_var(self, e: int, day: int, shift_id: str):
+        return self.x.get((e, day, shift_id), 0)
+
+    def _minutes(self, e: int, days) -> list:
+        return [
+            shift.length * self.x[e, day, shift.id]
+            for day in days
+            for shift in self.problem.shifts
+            if (e, day, shift.id) in self.x
+        ]
+
+    # -- hard rules
+
+    def _hard_rules(self) -> None:
+        self._cover_minimums()
+        for e, person in enumerate(self.people):
+            self._successions(e, person)
+            self._weekly_rest(e, person)
+            self._average_48h(e, person)
+            self._arrangement_weeks(e, person)
+            self._job_share(e, person)
+            self._limits(e, person)
+
+    def _cover_minimums(self) -> None:
+        problem = self.problem
+        self.cover_counts = []
+        for i, cover in enumerate(problem.cover):
+            count = sum(
+                self._shift_var(e, cover.day, cover.shift)
+                for e, person in enumerate(self.people)
+                if person.has_skill(cover.skill)
+            )
+            self.cover_counts.append(count)
+            if cover.minimum > 0:
+                skill = f" {cover.skill}" if cover.skill else ""
+                text = (
+                    f"cover minimum: at least {cover.minimum}{skill} staff on "
+                    f"{problem.shift(cover.shift).label}, {problem.day_label(cover.day)}"
+                )
+                if isinstance(count, int):  # nobody can work it at all
+                    count = self.model.new_constant(0)
+                self._hard(self.model.add(count >= cover.minimum), ("cover-minimum", i), text)
+
+    def _successions(self, e: int, person: Staff) -> None:
+        problem = self.problem
+        daily_rest = problem.rules.daily_rest_minutes
+        for gap in (1, 2):
+            for shift in problem.shifts:
+                banned: dict[str, str] = {}
+                for following in problem.shifts:
+                    rest = rest_between(shift, following, gap)
+                    if daily_rest is not None and rest is not None and rest < daily_rest:
+                        banned[following.id] = "daily-rest"
+                    elif gap == 1 and following.id in shift.forbidden_next:
+                        banned[following.id] = "forbidden-succession"
+                for rule in set(banned.values()):
+                    followers = [f for f, why in banned.items() if why == rule]
+                    key, text = self._person_rule(rule, person)
+                    for day in range(problem.horizon - gap):
+                        first = self.x.get((e, day, shift.id))
+                        after = [self.x[k] for f in followers if (k := (e, day + gap, f)) in self.x]
+                        if first is not None and after:
+                            self._hard(self.model.add(first + sum(after) <= 1), key, text)
+
+    def _weekly_rest(self, e: int, person: Staff) -> None:
+        problem = self.problem
+        if not problem.rules.weekly_rest or problem.horizon < 7:
+            return
+        short = [
+            (a.id, b.id)
+            for a in problem.shifts
+            for b in problem.shifts
+            if (rest := rest_between(a, b, 2)) is not None and rest < MINUTES_A_DAY
+        ]
+        key, text = self._person_rule("weekly-rest", person)
+        rest_days = []
+        for day in range(problem.horizon):
+            off = 1 - self.work[e][day] if not isinstance(self.work[e][day], int) else 1
+            if not short or day == 0 or day == problem.horizon - 1 or isinstance(off, int):
+                rest_days.append(off)
+                continue
+            rest = self.model.new_bool_var(f"rest[{person.id},{day}]")
+            self.model.add(rest <= off)
+            for a, b in short:
+                before, after = self.x.get((e, day - 1, a)), self.x.get((e, day + 1, b))
+                if before is not None and after is not None:
+                    self.model.add(rest + before + after <= 2)
+            rest_days.append(rest)
+        for first in range(problem.horizon - 6):
+            window = rest_days[first : first + 7]
+            if any(isinstance(v, int) and v == 1 for v in window):
+                continue
+            self._hard(self.model.add(sum(window) >= 1), key, text)
+
+    def _average_48h(self, e: int, person: Staff) -> None:
+        problem = self.problem
+        if problem.rules.max_average_weekly_minutes is None or person.opted_out_48h:
+            return
+        key, text = self._person_rule("average-48h", person)
+        windows = reference_windows(problem)
+        if len(windows) == 1:
+            minutes = self._minutes(e, windows[0])
+            if minutes:
+                self._hard(
+                    self.model.add(sum(minutes) <= average_limit(problem, windows[0])), key, text
+                )
+            return
+        blocks = {}  # minutes per 7-day block, shared by the overlapping windows
+        for first in range(0, problem.horizon - 6, 7):
+            block = self.model.new_int_var(0, 7 * MINUTES_A_DAY, f"m[{person.id},{first}]")
+            self.model.add(block == sum(self._minutes(e, range(first, first + 7))))
+            blocks[first] = block
+        for window in windows:
+            parts = [blocks[first] for first in range(window[0], window[-1], 7)]
+            self._hard(self.model.add(sum(parts) <= average_limit(problem, window)), key, text)
+
+    def _arrangement_weeks(self, e: int, person: Staff) -> None:
+        terms = person.arrangement
+        if (
+            terms.max_days_per_week is None
+            and terms.max_minutes_per_week is None
+            and terms.min_minutes_per_week is None
+        ):
+            return
+        for week in self.problem.calendar_weeks():
+            minutes = sum(self._minutes(e, week))
+            if terms.max_days_per_week is not None:
+                key, text = self._person_rule("arrangement-days-a-week", person)
+                worked = sum(self.work[e][day] for day in week)
+                self._hard(self.model.add(worked <= terms.max_days_per_week), key, text)
+            key, text = self._person_rule("arrangement-hours-a-week", person)
+            if terms.max_minutes_per_week is not None:
+                self._hard(self.model.add(minutes <= terms.max_minutes_per_week), key, text)
+            if terms.min_minutes_per_week is not None:
+                needed = terms.min_minutes_per_week - week_credit(self.problem, person, week)
+                if needed > 0:
+                    self._hard(self.model.add(minutes >= needed), key, text)
+
+    def _job_share(self, e: int, person: Staff) -> None:
+        partner = person.arrangement.job_share_with
+        if partner is None:
+            return
+        key, text = self._person_rule("job-share", person, f" (with {partner})")
+        other = self.index[partner]
+        for day in range(self.problem.horizon):
+            both = self.work[e][day] + self.work[other][day]
+            if not isinstance(both, int):
+                self._hard(self.model.add(both <= 1), key, text)
+
+    def _limits(self, e: int, person: Staff) -> None:
+        problem, limits, work = self.problem, person.limits, self.work[e]
+        for shift_id, most in limits.max_shifts.items():
+            if most < problem.horizon:
+                key, text = self._person_rule("max-shifts", person, f" ({shift_id}: {most})")
+                count = [
+                    self.x[k] for d in range(problem.horizon) if (k := (e, d, shift_id)) in self.x
+                ]
+                if count:
+                    self._hard(self.model.add(sum(count) <= most), key, text)
+        minutes = self._minutes(e, range(problem.horizon))
+        if limits.max_minutes is not None and minutes:
+            key, text = self._person_rule("max-minutes", person)
+            self._hard(self.model.add(sum(minutes) <= limits.max_minutes), key, text)
+        if limits.min_minutes:
+            key, text = self._person_rule("min-minutes", person)
+            total = sum(minutes) if minutes else self.model.new_constant(0)
+            self._hard(self.model.add(total >= limits.min_minutes), key, text)
+        literal = [self._literal(v) for v in work]
+        if limits.max_consecutive is not None and limits.max_consecutive < problem.horizon:
+            most = limits.max_consecutive
+            key, text = self._person_rule("max-consecutive", person, f" ({most})")
+            for first in range(problem.horizon - most):
+                self._hard(self.model.add(sum(work[first : first + most + 1]) <= most), key, text)
+        for rule, least, on in (
+            ("min-consecutive", limits.min_consecutive, True),
+            ("min-consecutive-off", limits.min_consecutive_off, False),
+        ):
+            key, text = self._person_rule(rule, person, f" ({least})" if least else "")
+            for length in range(1, least or 0):
+                # Forbid an inner run of `length` days bounded on both sides by the opposite.
+                for before in range(problem.horizon - length - 1):
+                    run = literal[before + 1 : before + 1 + length]
+                    edges = (literal[before], literal[before + length + 1])
+                    clause = [v if on else v.negated() for v in edges]
+                    clause += [v.negated() if on else v for v in run]
+                    self._hard(self.model.add_bool_or(clause), key, text)
+        if limits.max_weekends is not None and limits.max_weekends < len(problem.weekends()):
+            key, text = self._person_rule("max-weekends", person, f" ({limits.max_weekends})")
+            weekends = []
+            for days in problem.weekends():
+                worked = self.model.new_bool_var("")
+                for day in days:
+                    if not isinstance(work[day], int):
+                        self.model.add_implication(work[day], worked)
+                weekends.append(worked)
+            self._hard(self.model.add(sum(weekends) <= limits.max_weekends), key, text)
+
+    def _literal(self, value):
+        return self.model.new_constant(value) if isinstance(value, int) else value
+
+    # -- soft goals
+
+    def add_objective(self) -> None:
+        problem = self.problem
+        for cover, count in zip(problem.cover, self.cover_counts, strict=True):
+            if cover.under_weight and cover.preferred:
+                short = self.model.new_int_var(0, cover.preferred, "")
+                self.model.add(count + short >= cover.preferred)
+                self.costs.append(cover.under_weight * short)
+            if cover.over_weight:
+                extra = self.model.new_int_var(0, len(self.people), "")
+                self.model.add(count - extra <= cover.preferred)
+                self.costs.append(cover.over_weight * extra)
+        for request in problem.requests:
+            e = self.index[request.staff]
+            worked = (
+                self.work[e][request.day]
+                if request.shift is None
+                else self._shift_var(e, request.day, request.shift)
+            )
+            self.costs.append(request.weight * ((1 - worked) if request.on else worked))
+        rules = problem.rules
+        if rules.hours_weight:
+            for e, person in enumerate(self.people):
+                self._hours_cost(e, person, rules.hours_weight)
+        if rules.night_fairness_weight:
+            self._spread_cost(night_eligible(problem), rules.night_fairness_weight, night=True)
+        if rules.weekend_fairness_weight:
+            self._spread_cost(weekend_eligible(problem), rules.weekend_fairness_weight, night=False)
+
+    def _hours_cost(self, e: int, person: Staff, weight: int) -> None:
+        total = sum(self._minutes(e, range(self.problem.horizon)))
+        target = target_minutes(self.problem, person)
+        hours = self.model.new_int_var(0, self.problem.horizon * 24 + target // 60 + 1, "")
+        self.model.add(60 * hours >= total - target)
+        self.model.add(60 * hours >= target - total)
+        self.costs.append(weight * hours)
+
+    def _spread_cost(self, pool: list[Staff], weight: int, night: bool) -> None:
+        if len(pool) < 2:
+            return
+        problem = self.problem
+        top = max(fte_factor(p) for p in pool) * problem.horizon
+        most, fewest = self.model.new_int_var(0, top, ""), self.model.new_int_var(0, top, "")
+        for person in pool:
+            e = self.index[person.id]
+            count = sum(
+                self.x[e, day, shift.id]
+                for day in range(problem.horizon)
+                for shift in problem.shifts
+                if (e, day, shift.id) in self.x
+                and (shift.night if night else problem.is_weekend(day))
+            )
+            self.model.add(most >= fte_factor(person) * count)
+            self.model.add(fewest <= fte_factor(person) * count)
+        tenths = self.model.new_int_var(0, top, "")
+        self.model.add(10 * tenths >= most - fewest)
+        self.costs.append(weight * tenths)
+
+    def add_change_cost(self, base: Roster, from_day: int, weight: int) -> None:
+        for e, person in enumerate(self.people):
+            days = base.assignments.get(person.id, [None] * self.problem.horizon)
+            for day, shift in enumerate(days):
+                worked = self._shift_var(e, day, shift) if shift else self.work[e][day]
+                if day < from_day:  # the past is not re-rostered
+                    if not isinstance(worked, int):
+                        self.model.add(worked == (1 if shift else 0))
+                    continue
+                self.costs.append(weight * ((1 - worked) if shift else worked))
+
+    def add_period(self, period: int) -> None:
+        for (e, day, shift_id), var in self.x.items():
+            earlier = self.x.get((e, day - period, shift_id))
+            if day >= period:
+                self.model.add(var == (earlier if earlier is not None else 0))
+
+    def add_hint(self, roster: Roster) -> None:
+        for (e, day, shift_id), var in self.x.items():
+            days = roster.assignments.get(self.people[e].id)
+            self.model.add_hint(var, bool(days) and days[day] == shift_id)
+
+    # -- solving
+
+    def _solver(self, seconds: float, workers: int, seed: int = 0, log: bool = False):
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        solver.parameters.log_search_progress = log
+        return solver
+
+    def solve(
+        self,
+        seconds: float,
+        workers: int,
+        seed: int,
+        log: bool,
+        parameters: dict | None = None,
+        lns_share: float = LNS_SHARE,
+    ) -> SolveResult:
+        """CP-SAT on the whole model for the first part of the time (first roster and the
+        bound), then our own large-neighbourhood search for the rest: free a few people's
+        whole rosters, or a few days of everyone's, fix the rest, re-solve, keep if no worse."""
+        if self.costs:
+            self.model.minimize(sum(self.costs))
+        started = time.monotonic()
+        first_part = seconds * (1 - lns_share) if self.costs else seconds
+        solver, status, callback = self._run(self.model, first_part, workers, seed, log, parameters)
+        if status == cp_model.UNKNOWN and seconds - first_part > 1:  # no roster yet: keep going
+            rest = seconds - (time.monotonic() - started)
+            solver, status, callback = self._run(self.model, rest, workers, seed, log, parameters)
+        name = _STATUS.get(status, "unknown")
+        if name == "invalid":
+            raise RuntimeError(self.model.validate())
+        if name not in ("optimal", "feasible"):
+            return SolveResult(name, None, seconds=time.monotonic() - started)
+        keys = list(self.x)
+        values = [solver.value(self.x[key]) for key in keys]
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        if name == "feasible":
+            deadline = started + seconds
+            values, objective = self._improve(keys, values, objective, deadline, workers, seed)
+            if objective <= bound + 1e-6:
+                name = "optimal"
+        roster = self._roster(dict(zip(keys, values, strict=True)))
+        return SolveResult(
+            name,
+            roster,
+            objective=round(objective),
+            best_bound=bound,
+            seconds=time.monotonic() - started,
+            first_feasible_seconds=callback.first,
+            check=check(self.problem, roster),
+        )
+
+    def _run(self, model, seconds, workers, seed, log=False, parameters=None):
+        solver = self._solver(seconds, workers, seed, log)
+        for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
+            if isinstance(value, list):
+                getattr(solver.parameters, name).extend(value)
+            else:
+                setattr(solver.parameters, name, value)
+        callback = _FirstSolution()
+        status = solver.solve(model, callback)
+        return solver, status, callback
+
+    def _improve(self, keys, values, objective, deadline, workers, seed):
+        rng = random.Random(seed)
+        share = 0.1  # of the roster freed each time; grows when sub-problems are easy
+        while (left := deadline - time.monotonic()) > 0.3:
+            free = self._neighbourhood(rng, share)
+            sub = self.model.clone()
+            sub.clear_hints()
+            for key, value in zip(keys, values, strict=True):
+                var = sub.get_bool_var_from_proto_index(self.x[key].index)
+                if key in free:
+                    sub.add_hint(var, value)
+                else:
+                    sub.add(var == value)
+            solver, status, _ = self._run(
+                sub, min(left, LNS_STEP_SECONDS), workers, rng.randrange(1 << 30)
+            )
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if solver.objective_value <= objective:
+                    objective = solver.objective_value
+                    values = [
+                        solver.value(sub.get_bool_var_from_proto_index(self.x[k].index))
+                        for k in keys
+                    ]
+            if _DEBUG:
+                print(
+                    f"lns {self._kind} {time.monotonic() - deadline:6.1f} share {share:.2f} {len(free)} free "
+                    f"status {status} objective {objective}",
+                    flush=True,
+                )
+            share = (
+                min(0.6, share * 1.15) if status == cp_model.OPTIMAL else max(0.03, share * 0.85)
+            )
+        return values, objective
+
+    def _neighbourhood(self, rng: random.Random, share: float) -> set:
+        """The x keys set free: some people's whole rosters, a window of days, or both."""
+        horizon, people = self.problem.horizon, len(self.people)
+        kind = rng.random()
+        self._kind = "staff" if kind < 0.45 else "days" if kind < 0.75 else "both"
+        if kind < 0.45:
+            chosen = set(rng.sample(range(people), max(2, round(share * people))))
+            return {key for key in self.x if key[0] in chosen}
+        if kind < 0.75:
+            width = max(3, round(share * horizon))
+            first = rng.randrange(0, max(1, horizon - width + 1))
+            return {key for key in self.x if first <= key[1] < first + width}
+        chosen = set(rng.sample(range(people), max(2, round(min(1, 2 * share) * people))))
+        width = max(7, round(2 * share * horizon))
+        first = rng.randrange(0, max(1, horizon - width + 1))
+        return {key for key in self.x if key[0] in chosen and first <= key[1] < first + width}
+
+    def _roster(self, values: dict) -> Roster:
+        roster = Roster.empty(self.problem)
+        for (e, day, shift_id), value in values.items():
+            if value:
+                roster.assignments[self.people[e].id][day] = shift_id
+        return roster
+
+    def infeasible_core(self, keys: list[tuple], seconds: float, check_only: bool = False):
+        """Assume the given rule groups (all others relaxed); if that is infeasible, the groups
+        CP-SAT found sufficient for it (or, with `check_only`, just whether it was)."""
+        literals = {self.groups[key][0].index: key for key in keys if key in self.groups}
+        self.model.add_assumptions([self.groups[key][0] for key in keys if key in self.groups])
+        solver = self._solver(seconds, workers=1)
+        status = solver.solve(self.model)
+        if status != cp_model.INFEASIBLE:
+            return [] if not check_only else False
+        if check_only:
+            return True
+        core = solver.sufficient_assumptions_for_infeasibility()
+        return [literals[index] for index in core if index in literals] or list(keys)
+
+
+def _reason_detail(rule: str, person: Staff) -> str:
+    terms = person.arrangement
+    if rule == "fixed-rest-day":
+        return f" ({describe_weekdays(terms.fixed_rest_weekdays)})"
+    if rule == "arrangement-shifts":
+        return f" ({', '.join(sorted(terms.shifts or ()))})"
+    if terms.description and rule.startswith(("arrangement", "no-nights")):
+        return f" ({terms.description})"
+    return ""
