@@ -194,7 +194,7 @@ def test_sick_pay_gives_the_ceiling_and_says_the_bands_are_not_stated():
             "terms": "modernised",
             "service_start": "2018-01-01",
             "on": "2026-11-23",
-            "absences": "2022-11-20..2022-11-30\n2024-01-01..2024-01-10, 2024-01-05..2024-01-12",
+            "absences": "2022-11-20..2022-11-30\n2024-01-01 to 2024-01-10, 2024-01-05..2024-01-12",
         },
         today=TODAY,
     )

@@ -148,7 +148,7 @@ def _date_ranges(question: Question, value: Any) -> list[tuple[datetime.date, da
         elif isinstance(item, dict):
             first, last = item.get("first"), item.get("last")
         else:
-            first, sep, last = str(item).partition("..")
+            first, sep, last = _split_period(str(item))
             if not sep:
                 raise BadInput(
                     question.name, f"give each period as FIRST..LAST (YYYY-MM-DD), not {item!r}"
@@ -158,6 +158,15 @@ def _date_ranges(question: Question, value: Any) -> list[tuple[datetime.date, da
             raise BadInput(question.name, f"the period {first}..{last} ends before it starts")
         periods.append((first, last))
     return periods
+
+
+def _split_period(text: str) -> tuple[str, str, str]:
+    """FIRST..LAST, or FIRST to LAST as a person types it on a phone."""
+    for separator in ("..", " to "):
+        first, sep, last = text.partition(separator)
+        if sep:
+            return first, sep, last
+    return text, "", ""
 
 
 def _items(value: Any) -> list:

@@ -43,7 +43,7 @@ QUESTIONS = [
         "absences",
         DATE_RANGES,
         "Which periods of sick absence have you had?",
-        hint="One period a line as FIRST..LAST, for example 2024-01-08..2024-01-19. "
+        hint="One period a line, first and last day, for example 2024-01-08 to 2024-01-19. "
         "Leave blank if none.",
         required=False,
     ),
