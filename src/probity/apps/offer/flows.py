@@ -41,8 +41,8 @@ class Page:
     def template(self) -> str:
         return {
             DATE: "offer/_date.html",
-            CHOICE: "offer/_radios.html",
-            CHOICES: "offer/_checkboxes.html",
+            CHOICE: "offer/_choices.html",
+            CHOICES: "offer/_choices.html",
             DECIMALS: "offer/_textarea.html",
             DATE_RANGES: "offer/_textarea.html",
             TEXT: "offer/_textarea.html",
@@ -58,6 +58,10 @@ class Page:
     @property
     def input_mode(self) -> str:
         return "numeric" if self.question.kind == WHOLE else "decimal"
+
+    @property
+    def choice_kind(self) -> str:
+        return "checkboxes" if self.question.kind == CHOICES else "radios"
 
     @property
     def first_input(self) -> str:
@@ -85,6 +89,21 @@ class Page:
             }
             for index, (value, label) in enumerate(self.question.choices)
         ]
+
+
+@dataclass
+class Problems:
+    """A page's errors in the shape the shared _error_summary.html reads as `form`."""
+
+    error_links: list[dict]  # {"href": "#input-id", "text": message}
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.error_links
+
+
+def page_problems(pages: list[Page]) -> Problems:
+    return Problems([{"href": f"#{p.first_input}", "text": p.error} for p in pages if p.error])
 
 
 def applicable(questions: list[Question], answers: dict) -> list[Question]:

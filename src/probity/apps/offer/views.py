@@ -74,6 +74,7 @@ def search(request):
             context["result"] = selectors.offer_search(query)
         except BadInput as error:
             context["error"] = error.message
+            context["form"] = flows.Problems([{"href": "#q", "text": error.message}])
     return render(request, "offer/search.html", context)
 
 
@@ -131,22 +132,22 @@ def calculator_check(request, name: str):
     if missing:
         return redirect("offer:calculator_question", name=found.name, question=missing.name)
     url = lambda q: reverse("offer:calculator_question", kwargs={**base, "question": q})  # noqa: E731
-    error = None
+    form = flows.Problems([])
     if request.method == "POST":
         try:
             calculate(found.name, flows.answers_for_core(questions, typed))
         except BadInput as problem:
-            error = _problem(questions, problem)
+            form = _problem(questions, problem)
         else:
             return redirect("offer:calculator_result", name=found.name)
     context = {
         "caption": found.title,
         "title": "Check your answers",
         "rows": _rows(questions, typed, url),
-        "error": error,
+        "form": form,
         "button": "Work it out",
     }
-    return render(request, "offer/check.html", context, status=422 if error else 200)
+    return render(request, "offer/check.html", context, status=422 if form.errors else 200)
 
 
 @require_safe
@@ -213,14 +214,14 @@ def flexible_check(request):
     if missing:
         return redirect("offer:flexible_question", question=missing.name)
     url = lambda q: reverse("offer:flexible_question", kwargs={"question": q})  # noqa: E731
-    error = None
+    form = flows.Problems([])
     if request.method == "POST":
         try:
             created = services.flexible_working_apply(
                 person=request.person, **_request_fields(questions, typed)
             )
         except BadInput as problem:
-            error = _problem(questions, problem)
+            form = _problem(questions, problem)
         else:
             request.session.pop(FLEXIBLE_KEY, None)
             return redirect("offer:flexible_request", pk=created.pk)
@@ -228,11 +229,11 @@ def flexible_check(request):
         "caption": "Ask for flexible working",
         "title": "Check your request",
         "rows": _rows(questions, typed, url),
-        "error": error,
+        "form": form,
         "button": "Send request to your line manager",
         "quote": decision_quote(),
     }
-    return render(request, "offer/check.html", context, status=422 if error else 200)
+    return render(request, "offer/check.html", context, status=422 if form.errors else 200)
 
 
 @require_safe
@@ -291,10 +292,10 @@ def flexible_decide(request, pk: int):
         "item": found,
         "pattern": pattern_get(found.pattern),
         "pages": pages,
-        "errors": [page for page in pages if page.error],
+        "form": flows.page_problems(pages),
         "patterns": {key: value.title for key, value in _patterns().items()},
     }
-    status = 422 if context["errors"] else 200
+    status = 422 if context["form"].errors else 200
     return render(request, "offer/flexible_decide.html", context, status=status)
 
 
@@ -328,8 +329,8 @@ def flexible_changes(request, pk: int):
             else:
                 request.session.pop(f"offer:decide:{pk}", None)
                 return redirect("offer:flexible_request", pk=pk)
-    context = {"item": found, "pages": pages, "errors": [p for p in pages if p.error]}
-    status = 422 if context["errors"] else 200
+    context = {"item": found, "pages": pages, "form": flows.page_problems(pages)}
+    status = 422 if context["form"].errors else 200
     return render(request, "offer/flexible_changes.html", context, status=status)
 
 
@@ -370,7 +371,7 @@ def _question_page(request, *, key, questions, name, url, check_url, back, capti
         "page": page,
         "caption": caption,
         "back": url(previous.name) if previous else back,
-        "errors": [page] if page.error else [],
+        "form": flows.page_problems([page]),
     }
     return render(request, "offer/question.html", context, status=422 if page.error else 200)
 
@@ -397,12 +398,13 @@ def _rows(questions, typed, url) -> list[dict]:
     ]
 
 
-def _problem(questions, problem: BadInput) -> dict:
+def _problem(questions, problem: BadInput) -> flows.Problems:
     """An error found only once all answers are in, linked to the answer to change, e.g.
     "Leaving date is before this leave year starts"."""
     known = any(question.name == problem.field for question in questions)
     subject = problem.field.replace("_", " ").capitalize()
-    return {"text": f"{subject} {problem.message}", "name": problem.field if known else ""}
+    href = f"#row-{problem.field}" if known else "#main-content"
+    return flows.Problems([{"href": href, "text": f"{subject} {problem.message}"}])
 
 
 def _request_fields(questions, typed) -> dict:
