@@ -76,8 +76,8 @@ def test_annual_leave_question_pages_to_a_result_citing_the_section(client):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"weekly_hours": "-4"}, "Cannot be negative"),
-        ({"weekly_hours": "lots"}, "Must be a number"),
+        ({"weekly_hours": "-4"}, "Weekly hours cannot be negative"),
+        ({"weekly_hours": "lots"}, "Weekly hours must be a number"),
     ],
 )
 def test_a_bad_answer_is_shown_on_its_page(client, data, message):
@@ -91,7 +91,7 @@ def test_an_incomplete_date_names_what_is_missing(client):
     answer = _answer(
         client, "service_start", {"service_start-day": "1", "service_start-year": "2015"}
     )
-    assert "must include a month" in answer.content.decode()
+    assert "Service start date must include a month" in answer.content.decode()
 
 
 def test_answers_that_conflict_are_shown_on_check_your_answers(client):
@@ -116,7 +116,7 @@ def test_answers_that_conflict_are_shown_on_check_your_answers(client):
     )
     answer = client.post("/offer/calculators/annual-leave/check")
     assert answer.status_code == 422
-    assert "is before this leave year starts" in answer.content.decode()
+    assert "Last day of service is before this leave year starts" in answer.content.decode()
 
 
 def test_family_leave_asks_weeks_taken_only_for_shared_parental_leave(client):

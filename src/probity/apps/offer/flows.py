@@ -7,6 +7,7 @@ use; the check-your-answers page lists them with Change links.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -153,7 +154,7 @@ def check(question: Question, typed: Any) -> str:
             return ""
         parse_answer(question, value)
     except BadInput as error:
-        return sentence(error.message)
+        return f"{question.subject} {error.message}"
     return ""
 
 
@@ -191,10 +192,11 @@ def _as_text(question: Question, typed: Any) -> Any:
         day, month, year = parts
         if not all(parts):
             missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
-            raise BadInput(question.name, f"the date must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-            raise BadInput(question.name, "the date must be a real date, like 27 3 2025")
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+            raise BadInput(question.name, f"must include a {' and '.join(missing)}")
+        try:
+            return datetime.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            raise BadInput(question.name, "must be a real date, like 27 3 2025") from None
     return typed if typed is not None else ""
 
 
@@ -206,7 +208,3 @@ def _missing(question: Question) -> str:
     if question.kind in (DECIMAL, WHOLE):
         return "Enter a number"
     return "Enter an answer"
-
-
-def sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]

@@ -401,9 +401,9 @@ def _rows(questions, typed, url) -> list[dict]:
 def _problem(questions, problem: BadInput) -> flows.Problems:
     """An error found only once all answers are in, linked to the answer to change, e.g.
     "Leaving date is before this leave year starts"."""
-    known = any(question.name == problem.field for question in questions)
-    subject = problem.field.replace("_", " ").capitalize()
-    href = f"#row-{problem.field}" if known else "#main-content"
+    question = next((q for q in questions if q.name == problem.field), None)
+    subject = question.subject if question else problem.field.replace("_", " ").capitalize()
+    href = f"#row-{problem.field}" if question else "#main-content"
     return flows.Problems([{"href": href, "text": f"{subject} {problem.message}"}])
 
 

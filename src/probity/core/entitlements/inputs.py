@@ -42,6 +42,11 @@ class Question:
     # asked only when another answer is one of these values: (question name, values)
     ask_if: tuple[str, tuple[str, ...]] | None = None
     max_length: int = 0  # for TEXT
+    noun: str = ""  # what an error message calls the answer; else the name in words
+
+    @property
+    def subject(self) -> str:
+        return self.noun or self.name.replace("_", " ").capitalize()
 
     def applies(self, answers: dict[str, Any]) -> bool:
         if self.ask_if is None:

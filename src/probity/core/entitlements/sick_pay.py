@@ -32,6 +32,7 @@ QUESTIONS = [
         "Which terms and conditions are you on?",
         choices=TERMS,
         hint="Staff new to HMPPS are on modernised terms.",
+        noun="Terms and conditions",
     ),
     Question(
         "service_start",
@@ -46,6 +47,7 @@ QUESTIONS = [
         hint="One period a line, first and last day, for example 2024-01-08 to 2024-01-19. "
         "Leave blank if none.",
         required=False,
+        noun="Sick absences",
     ),
     Question(
         "on",
@@ -53,6 +55,7 @@ QUESTIONS = [
         "On which date do you want to check?",
         hint="Leave blank for today.",
         required=False,
+        noun="The date",
     ),
 ]
 
