@@ -132,3 +132,57 @@ def test_family_leave_asks_weeks_taken_only_for_shared_parental_leave(client):
     client.post(base + "leave_year_start", {})
     result = client.get(base + "result").content.decode()
     assert "Not stated in the offer" in result  # pay after the 26 weeks
+
+
+# Answers as a person types them on each calculator's pages (dates in day, month, year boxes).
+EXAMPLES = {
+    "toil": {"banked": "7.4\n3", "taken": "2"},
+    "sick-pay": {
+        "terms": "modernised",
+        "service_start": ("3", "6", "2019"),
+        "absences": "2024-01-08 to 2024-01-19",
+        "on": ("1", "6", "2025"),
+    },
+    "family-leave": {
+        "kind": "shared-parental",
+        "expected_date": ("2", "6", "2025"),
+        "leave_start": None,
+        "weeks_taken": "10",
+        "leave_year_start": ("1", "4", "2025"),
+    },
+    "pay-progression": {"pay_year": "2023/24", "role": "prison-officer", "years_in_role": "2"},
+    "pension": {"annual_salary": "30902", "avc_monthly": "50"},
+    "cycle-to-work": {"price": "1000", "tax_band": "higher", "on": ("1", "6", "2024")},
+}
+EXPECTED = {
+    "toil": "8.4 hours",
+    "sick-pay": "at most 10 months less 12 days",
+    "family-leave": "42 weeks",
+    "pay-progression": "£32,539.00",
+    "pension": "£10,365.03",
+    "cycle-to-work": "£420.00",
+}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_calculator_one_question_a_page(client, name):
+    base = f"/offer/calculators/{name}/"
+    url = client.get(f"/offer/calculators/{name}").content.decode()
+    assert "Start now" in url
+    for question, answer in EXAMPLES[name].items():
+        if isinstance(answer, tuple):
+            data = dict(
+                zip(
+                    (f"{question}-day", f"{question}-month", f"{question}-year"),
+                    answer,
+                    strict=True,
+                )
+            )
+        else:
+            data = {question: answer} if answer is not None else {}
+        page = client.get(base + question)
+        assert page.status_code == 200, question
+        client.post(base + question, data)
+    assert client.post(base + "check").url == base + "result"
+    result = client.get(base + "result").content.decode()
+    assert EXPECTED[name] in result
