@@ -21,7 +21,7 @@ from probity.apps.offer.forms import DECISION_QUESTIONS, request_questions
 from probity.apps.offer.models import Status
 from probity.apps.registers.views import signed_in
 from probity.core.entitlements import CALCULATORS, calculate, calculator_get
-from probity.core.entitlements.inputs import parse_answers
+from probity.core.entitlements.inputs import CHOICES, parse_answers
 from probity.core.errors import BadInput
 from probity.core.flexible import SECTION as FLEXIBLE_SECTION
 from probity.core.flexible import decision_quote, pattern_get, patterns
@@ -246,7 +246,7 @@ def flexible_request(request, pk: int):
         "arrangement": selectors.request_arrangement(found),
         "tag": STATUS_TAGS[found.status],
         "may_decide": found.status == Status.SUBMITTED
-        and services.may_decide(request.person, found),
+        and selectors.may_decide(request.person, found),
         "may_withdraw": found.status == Status.SUBMITTED and found.person_id == request.person.pk,
         "patterns": {key: value.title for key, value in _patterns().items()},
     }
@@ -268,7 +268,7 @@ def flexible_to_decide(request):
 @signed_in
 def flexible_decide(request, pk: int):
     found = _visible_request(request, pk)
-    if not services.may_decide(request.person, found) or found.status != Status.SUBMITTED:
+    if not selectors.may_decide(request.person, found) or found.status != Status.SUBMITTED:
         return redirect("offer:flexible_request", pk=found.pk)
     pages = [flows.Page(question, "") for question in DECISION_QUESTIONS]
     if request.method == "POST":
@@ -304,7 +304,7 @@ def flexible_decide(request, pk: int):
 def flexible_changes(request, pk: int):
     found = _visible_request(request, pk)
     pending = request.session.get(f"offer:decide:{pk}")
-    if pending is None or not services.may_decide(request.person, found):
+    if pending is None or not selectors.may_decide(request.person, found):
         return redirect("offer:flexible_decide", pk=pk)
     questions = [q for q in request_questions() if q.name not in ("pattern", "reason")]
     pages = [flows.Page(q, _asked_value(found, q.name)) for q in questions]
@@ -314,7 +314,9 @@ def flexible_changes(request, pk: int):
             page.error = flows.check(page.question, page.value)
         if not any(page.error for page in pages):
             typed = {page.question.name: page.value for page in pages}
-            changes = _request_fields(questions, typed)
+            # an answer left blank clears it (no end date, no rest days), not "as asked"
+            cleared = {q.name: [] if q.kind == CHOICES else None for q in questions}
+            changes = {**cleared, **_request_fields(questions, typed)}
             try:
                 services.flexible_working_decide(
                     request=found,
