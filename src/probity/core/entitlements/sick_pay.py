@@ -156,6 +156,15 @@ def sick_pay_remaining(
             "Entitlements vary, for example, they are different in the Probation Service.",
         )
     ]
+    if band_months is None:
+        notes.append(
+            Note(
+                "The length-of-service bands are configured in data/entitlements/sick-pay.yaml "
+                "(tables.service_bands: from_years and months for each band); none is filled "
+                "in because the offer does not state them.",
+                SECTION,
+            )
+        )
     return Result(NAME, TITLE, lines, notes, rules.valid_from)
 
 
