@@ -186,3 +186,14 @@ def test_every_calculator_one_question_a_page(client, name):
     assert client.post(base + "check").url == base + "result"
     result = client.get(base + "result").content.decode()
     assert EXPECTED[name] in result
+
+
+def test_clear_my_answers_forgets_them(client):
+    _answer(client, "weekly_hours", {"weekly_hours": "30"})
+    assert client.post("/offer/calculators/annual-leave/clear").url == (
+        "/offer/calculators/annual-leave"
+    )
+    assert (
+        'value="30"'
+        not in client.get("/offer/calculators/annual-leave/weekly_hours").content.decode()
+    )

@@ -167,6 +167,14 @@ def calculator_result(request, name: str):
     return render(request, "offer/calculator_result.html", context)
 
 
+@require_http_methods(["POST"])
+def calculator_clear(request, name: str):
+    """Forget the answers (sick absences are health data): nothing is kept once you leave."""
+    found = _calculator(name)
+    request.session.pop(f"offer:calculator:{found.name}", None)
+    return redirect("offer:calculator", name=found.name)
+
+
 @require_safe
 def calculators(request):
     return render(request, "offer/calculators.html", {"calculators": CALCULATORS.values()})
