@@ -194,7 +194,7 @@ def test_sick_pay_gives_the_ceiling_and_says_the_bands_are_not_stated():
             "terms": "modernised",
             "service_start": "2018-01-01",
             "on": "2026-11-23",
-            "absences": "2022-11-20..2022-11-30\n2024-01-01..2024-01-10, 2024-01-05..2024-01-12",
+            "absences": "2022-11-20..2022-11-30\n2024-01-01 to 2024-01-10, 2024-01-05..2024-01-12",
         },
         today=TODAY,
     )
@@ -378,3 +378,42 @@ def test_every_calculator_refuses_an_unknown_question():
         with pytest.raises(BadInput) as caught:
             calculate(name, {"shoe_size": "9"})
         assert caught.value.field == "shoe_size"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    banked=st.lists(st.decimals(D(0), D(100), places=2), min_size=1, max_size=6),
+    share=st.decimals(D(0), D(1), places=2),
+)
+def test_toil_balance_is_never_negative_and_never_more_than_banked(banked, share):
+    taken = (sum(banked) * share).quantize(D("0.01"), rounding="ROUND_DOWN")
+    result = calculate("toil", {"banked": banked, "taken": [taken]})
+    assert D(0) <= result.value("balance") <= sum(banked)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    due=st.dates(datetime.date(2023, 4, 1), datetime.date(2030, 12, 31)),
+    kind=st.sampled_from(["maternity", "adoption"]),
+)
+def test_contractual_pay_ends_half_way_through_the_leave(due, kind):
+    result = calculate(
+        "family-leave", {"kind": kind, "expected_date": due, "leave_year_start": "2024-04-01"}
+    )
+    paid_days = (result.value("paid_until") - due).days + 1
+    leave_days = (result.value("leave_end") - due).days + 1
+    assert (paid_days, leave_days) == (26 * 7, 52 * 7)
+    by_year = [line.value for line in result.lines if line.key.startswith("leave_year_")]
+    assert sum(by_year) == leave_days  # every day of leave falls in exactly one leave year
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    salary=st.decimals(D(1000), D(200000), places=2),
+    band=st.sampled_from(["basic", "higher", "additional"]),
+)
+def test_savings_never_exceed_what_the_offer_states(salary, band):
+    cycle = calculate("cycle-to-work", {"price": salary / 100, "tax_band": band})
+    assert cycle.value("saving") <= (salary / 100 * D("0.47")).quantize(D("0.01"))
+    pension = calculate("pension", {"annual_salary": salary})
+    assert pension.value("employer_year") > pension.value("employee_year")

@@ -208,3 +208,26 @@ def test_apply_and_decide_through_the_pages(client, people):
     client.logout()
     client.force_login(people["colleague"].user)
     assert client.get(sent.url).status_code == 404  # nobody else sees it
+
+
+def test_a_manager_can_agree_no_fixed_rest_days_through_the_pages(client, people):
+    request = _apply(people["officer"])
+    client.force_login(people["manager"].user)
+    answer = client.post(
+        f"/flexible-working/{request.pk}/decide",
+        {"decision": "approve-with-changes", "reason": "Rest days rotate"},
+    )
+    assert answer.url == f"/flexible-working/{request.pk}/changes"
+    client.post(
+        answer.url,
+        {
+            "hours_per_week": "37",
+            "term_time": "no",
+            "start_date-day": "5",
+            "start_date-month": "1",
+            "start_date-year": "2026",
+        },
+    )
+    [arrangement] = agreed_arrangements(people["officer"], on=datetime.date(2026, 1, 5))
+    assert arrangement.fixed_rest_days == []
+    assert "Approved with changes" in client.get(f"/flexible-working/{request.pk}").content.decode()

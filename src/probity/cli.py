@@ -177,6 +177,17 @@ def _parser() -> argparse.ArgumentParser:
     entitlements.set_defaults(run=_entitlements)
 
     _add_roster_commands(commands)
+
+    offer = commands.add_parser("offer", help="the HMPPS employee offer: flexible working")
+    offer_commands = offer.add_subparsers(title="offer commands")
+    offer_remind = offer_commands.add_parser(
+        "remind",
+        help="remind line managers of flexible-working requests near their time limit "
+        "(run daily; idempotent)",
+    )
+    offer_remind.add_argument("--days", type=int, default=14, help="days before the limit (14)")
+    offer_remind.add_argument("--today", help="act as of this date (YYYY-MM-DD)")
+    offer_remind.set_defaults(run=_offer_remind)
     return parser
 
 
@@ -352,6 +363,15 @@ def _entitlements(args) -> int:
     from probity.cli_entitlements import run
 
     return run(args.calculator, args.options, "text")
+
+
+def _offer_remind(args) -> int:
+    from probity.server import manage
+
+    manage(
+        ["offer_remind", "--days", str(args.days), *(["--today", args.today] * bool(args.today))]
+    )
+    return 0
 
 
 def _registers_remind(args) -> int:

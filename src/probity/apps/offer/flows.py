@@ -7,6 +7,7 @@ use; the check-your-answers page lists them with Change links.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,8 @@ class Page:
     def template(self) -> str:
         return {
             DATE: "offer/_date.html",
-            CHOICE: "offer/_radios.html",
-            CHOICES: "offer/_checkboxes.html",
+            CHOICE: "offer/_choices.html",
+            CHOICES: "offer/_choices.html",
             DECIMALS: "offer/_textarea.html",
             DATE_RANGES: "offer/_textarea.html",
             TEXT: "offer/_textarea.html",
@@ -58,6 +59,10 @@ class Page:
     @property
     def input_mode(self) -> str:
         return "numeric" if self.question.kind == WHOLE else "decimal"
+
+    @property
+    def choice_kind(self) -> str:
+        return "checkboxes" if self.question.kind == CHOICES else "radios"
 
     @property
     def first_input(self) -> str:
@@ -85,6 +90,21 @@ class Page:
             }
             for index, (value, label) in enumerate(self.question.choices)
         ]
+
+
+@dataclass
+class Problems:
+    """A page's errors in the shape the shared _error_summary.html reads as `form`."""
+
+    error_links: list[dict]  # {"href": "#input-id", "text": message}
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.error_links
+
+
+def page_problems(pages: list[Page]) -> Problems:
+    return Problems([{"href": f"#{p.first_input}", "text": p.error} for p in pages if p.error])
 
 
 def applicable(questions: list[Question], answers: dict) -> list[Question]:
@@ -134,7 +154,7 @@ def check(question: Question, typed: Any) -> str:
             return ""
         parse_answer(question, value)
     except BadInput as error:
-        return sentence(error.message)
+        return f"{question.subject} {error.message}"
     return ""
 
 
@@ -172,10 +192,11 @@ def _as_text(question: Question, typed: Any) -> Any:
         day, month, year = parts
         if not all(parts):
             missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
-            raise BadInput(question.name, f"the date must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-            raise BadInput(question.name, "the date must be a real date, like 27 3 2025")
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+            raise BadInput(question.name, f"must include a {' and '.join(missing)}")
+        try:
+            return datetime.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            raise BadInput(question.name, "must be a real date, like 27 3 2025") from None
     return typed if typed is not None else ""
 
 
@@ -187,7 +208,3 @@ def _missing(question: Question) -> str:
     if question.kind in (DECIMAL, WHOLE):
         return "Enter a number"
     return "Enter an answer"
-
-
-def sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from probity.apps.codes.selectors import clause_search
 from probity.apps.offer.models import AgreedArrangement, FlexibleWorkingRequest, Status
-from probity.apps.offer.services import may_decide
 from probity.apps.people.models import Person
+from probity.apps.people.selectors import person_managers
 from probity.core.codes import Clause, Code, load_code
 from probity.core.entitlements import CALCULATORS, Calculator
 from probity.core.errors import BadInput
@@ -144,6 +144,15 @@ def requests_to_decide(person: Person) -> QuerySet[FlexibleWorkingRequest]:
         .select_related("person")
         .order_by("decide_by", "pk")
     )
+
+
+def may_decide(person: Person | None, request: FlexibleWorkingRequest) -> bool:
+    """The line manager at the time of the request, or anyone above the applicant now."""
+    if person is None or person.pk == request.person_id:
+        return False
+    if person.pk == request.decider_id:
+        return True
+    return any(manager.pk == person.pk for manager in person_managers(request.person))
 
 
 def request_for(person: Person | None, pk: int) -> FlexibleWorkingRequest:

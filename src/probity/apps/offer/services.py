@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from probity.apps.audit.services import audit_record
 from probity.apps.offer.models import AgreedArrangement, FlexibleWorkingRequest, Status
+from probity.apps.offer.selectors import may_decide
 from probity.apps.people.models import Person
 from probity.apps.people.selectors import person_managers
 from probity.apps.registers.notifications import notify
@@ -197,15 +198,6 @@ def flexible_working_remind(*, days_before: int = 14, today: datetime.date | Non
                 },
             )
     return [request.pk for requests in by_decider.values() for request in requests]
-
-
-def may_decide(person: Person | None, request: FlexibleWorkingRequest) -> bool:
-    """The line manager at the time of the request, or anyone above the applicant now."""
-    if person is None or person.pk == request.person_id:
-        return False
-    if person.pk == request.decider_id:
-        return True
-    return any(manager.pk == person.pk for manager in person_managers(request.person))
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from probity.apps.offer.forms import DECISION_QUESTIONS, request_questions
 from probity.apps.offer.models import Status
 from probity.apps.registers.views import signed_in
 from probity.core.entitlements import CALCULATORS, calculate, calculator_get
-from probity.core.entitlements.inputs import parse_answers
+from probity.core.entitlements.inputs import CHOICES, parse_answers
 from probity.core.errors import BadInput
 from probity.core.flexible import SECTION as FLEXIBLE_SECTION
 from probity.core.flexible import decision_quote, pattern_get, patterns
@@ -74,6 +74,7 @@ def search(request):
             context["result"] = selectors.offer_search(query)
         except BadInput as error:
             context["error"] = error.message
+            context["form"] = flows.Problems([{"href": "#q", "text": error.message}])
     return render(request, "offer/search.html", context)
 
 
@@ -131,22 +132,22 @@ def calculator_check(request, name: str):
     if missing:
         return redirect("offer:calculator_question", name=found.name, question=missing.name)
     url = lambda q: reverse("offer:calculator_question", kwargs={**base, "question": q})  # noqa: E731
-    error = None
+    form = flows.Problems([])
     if request.method == "POST":
         try:
             calculate(found.name, flows.answers_for_core(questions, typed))
         except BadInput as problem:
-            error = _problem(questions, problem)
+            form = _problem(questions, problem)
         else:
             return redirect("offer:calculator_result", name=found.name)
     context = {
         "caption": found.title,
         "title": "Check your answers",
         "rows": _rows(questions, typed, url),
-        "error": error,
+        "form": form,
         "button": "Work it out",
     }
-    return render(request, "offer/check.html", context, status=422 if error else 200)
+    return render(request, "offer/check.html", context, status=422 if form.errors else 200)
 
 
 @require_safe
@@ -164,6 +165,14 @@ def calculator_result(request, name: str):
         "rows": _rows(questions, typed, None),
     }
     return render(request, "offer/calculator_result.html", context)
+
+
+@require_http_methods(["POST"])
+def calculator_clear(request, name: str):
+    """Forget the answers (sick absences are health data): nothing is kept once you leave."""
+    found = _calculator(name)
+    request.session.pop(f"offer:calculator:{found.name}", None)
+    return redirect("offer:calculator", name=found.name)
 
 
 @require_safe
@@ -213,14 +222,14 @@ def flexible_check(request):
     if missing:
         return redirect("offer:flexible_question", question=missing.name)
     url = lambda q: reverse("offer:flexible_question", kwargs={"question": q})  # noqa: E731
-    error = None
+    form = flows.Problems([])
     if request.method == "POST":
         try:
             created = services.flexible_working_apply(
                 person=request.person, **_request_fields(questions, typed)
             )
         except BadInput as problem:
-            error = _problem(questions, problem)
+            form = _problem(questions, problem)
         else:
             request.session.pop(FLEXIBLE_KEY, None)
             return redirect("offer:flexible_request", pk=created.pk)
@@ -228,11 +237,11 @@ def flexible_check(request):
         "caption": "Ask for flexible working",
         "title": "Check your request",
         "rows": _rows(questions, typed, url),
-        "error": error,
+        "form": form,
         "button": "Send request to your line manager",
         "quote": decision_quote(),
     }
-    return render(request, "offer/check.html", context, status=422 if error else 200)
+    return render(request, "offer/check.html", context, status=422 if form.errors else 200)
 
 
 @require_safe
@@ -245,7 +254,7 @@ def flexible_request(request, pk: int):
         "arrangement": selectors.request_arrangement(found),
         "tag": STATUS_TAGS[found.status],
         "may_decide": found.status == Status.SUBMITTED
-        and services.may_decide(request.person, found),
+        and selectors.may_decide(request.person, found),
         "may_withdraw": found.status == Status.SUBMITTED and found.person_id == request.person.pk,
         "patterns": {key: value.title for key, value in _patterns().items()},
     }
@@ -267,7 +276,7 @@ def flexible_to_decide(request):
 @signed_in
 def flexible_decide(request, pk: int):
     found = _visible_request(request, pk)
-    if not services.may_decide(request.person, found) or found.status != Status.SUBMITTED:
+    if not selectors.may_decide(request.person, found) or found.status != Status.SUBMITTED:
         return redirect("offer:flexible_request", pk=found.pk)
     pages = [flows.Page(question, "") for question in DECISION_QUESTIONS]
     if request.method == "POST":
@@ -291,10 +300,10 @@ def flexible_decide(request, pk: int):
         "item": found,
         "pattern": pattern_get(found.pattern),
         "pages": pages,
-        "errors": [page for page in pages if page.error],
+        "form": flows.page_problems(pages),
         "patterns": {key: value.title for key, value in _patterns().items()},
     }
-    status = 422 if context["errors"] else 200
+    status = 422 if context["form"].errors else 200
     return render(request, "offer/flexible_decide.html", context, status=status)
 
 
@@ -303,7 +312,7 @@ def flexible_decide(request, pk: int):
 def flexible_changes(request, pk: int):
     found = _visible_request(request, pk)
     pending = request.session.get(f"offer:decide:{pk}")
-    if pending is None or not services.may_decide(request.person, found):
+    if pending is None or not selectors.may_decide(request.person, found):
         return redirect("offer:flexible_decide", pk=pk)
     questions = [q for q in request_questions() if q.name not in ("pattern", "reason")]
     pages = [flows.Page(q, _asked_value(found, q.name)) for q in questions]
@@ -313,7 +322,9 @@ def flexible_changes(request, pk: int):
             page.error = flows.check(page.question, page.value)
         if not any(page.error for page in pages):
             typed = {page.question.name: page.value for page in pages}
-            changes = _request_fields(questions, typed)
+            # an answer left blank clears it (no end date, no rest days), not "as asked"
+            cleared = {q.name: [] if q.kind == CHOICES else None for q in questions}
+            changes = {**cleared, **_request_fields(questions, typed)}
             try:
                 services.flexible_working_decide(
                     request=found,
@@ -328,8 +339,8 @@ def flexible_changes(request, pk: int):
             else:
                 request.session.pop(f"offer:decide:{pk}", None)
                 return redirect("offer:flexible_request", pk=pk)
-    context = {"item": found, "pages": pages, "errors": [p for p in pages if p.error]}
-    status = 422 if context["errors"] else 200
+    context = {"item": found, "pages": pages, "form": flows.page_problems(pages)}
+    status = 422 if context["form"].errors else 200
     return render(request, "offer/flexible_changes.html", context, status=status)
 
 
@@ -370,7 +381,7 @@ def _question_page(request, *, key, questions, name, url, check_url, back, capti
         "page": page,
         "caption": caption,
         "back": url(previous.name) if previous else back,
-        "errors": [page] if page.error else [],
+        "form": flows.page_problems([page]),
     }
     return render(request, "offer/question.html", context, status=422 if page.error else 200)
 
@@ -397,12 +408,13 @@ def _rows(questions, typed, url) -> list[dict]:
     ]
 
 
-def _problem(questions, problem: BadInput) -> dict:
+def _problem(questions, problem: BadInput) -> flows.Problems:
     """An error found only once all answers are in, linked to the answer to change, e.g.
     "Leaving date is before this leave year starts"."""
-    known = any(question.name == problem.field for question in questions)
-    subject = problem.field.replace("_", " ").capitalize()
-    return {"text": f"{subject} {problem.message}", "name": problem.field if known else ""}
+    question = next((q for q in questions if q.name == problem.field), None)
+    subject = question.subject if question else problem.field.replace("_", " ").capitalize()
+    href = f"#row-{problem.field}" if question else "#main-content"
+    return flows.Problems([{"href": href, "text": f"{subject} {problem.message}"}])
 
 
 def _request_fields(questions, typed) -> dict:

@@ -22,6 +22,7 @@ QUESTIONS = [
         DATE,
         "When did your service start?",
         hint="The first day of your continuous service, for example 2015-09-01.",
+        noun="Service start date",
     ),
     Question(
         "leave_year_start",
@@ -44,6 +45,7 @@ QUESTIONS = [
         "When is your last day of service, if it is in this leave year?",
         hint="Leave blank if you are staying. Leave is pro rata for part of a leave year.",
         required=False,
+        noun="Last day of service",
     ),
 ]
 

@@ -41,7 +41,12 @@ QUESTIONS = [
         hint="Rates for England, Wales and Northern Ireland.",
     ),
     Question(
-        "on", DATE, "When will you join the scheme?", hint="Leave blank for today.", required=False
+        "on",
+        DATE,
+        "When will you join the scheme?",
+        hint="Leave blank for today.",
+        required=False,
+        noun="The date",
     ),
 ]
 

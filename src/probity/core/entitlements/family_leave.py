@@ -21,12 +21,15 @@ KINDS = (
 )
 
 QUESTIONS = [
-    Question("kind", CHOICE, "Which leave do you want to check?", choices=KINDS),
+    Question(
+        "kind", CHOICE, "Which leave do you want to check?", choices=KINDS, noun="Kind of leave"
+    ),
     Question(
         "expected_date",
         DATE,
         "What is the expected due date or placement date?",
         hint="For example 2025-03-14.",
+        noun="Due or placement date",
     ),
     Question(
         "leave_start",

@@ -42,6 +42,11 @@ class Question:
     # asked only when another answer is one of these values: (question name, values)
     ask_if: tuple[str, tuple[str, ...]] | None = None
     max_length: int = 0  # for TEXT
+    noun: str = ""  # what an error message calls the answer; else the name in words
+
+    @property
+    def subject(self) -> str:
+        return self.noun or self.name.replace("_", " ").capitalize()
 
     def applies(self, answers: dict[str, Any]) -> bool:
         if self.ask_if is None:
@@ -148,7 +153,7 @@ def _date_ranges(question: Question, value: Any) -> list[tuple[datetime.date, da
         elif isinstance(item, dict):
             first, last = item.get("first"), item.get("last")
         else:
-            first, sep, last = str(item).partition("..")
+            first, sep, last = _split_period(str(item))
             if not sep:
                 raise BadInput(
                     question.name, f"give each period as FIRST..LAST (YYYY-MM-DD), not {item!r}"
@@ -158,6 +163,15 @@ def _date_ranges(question: Question, value: Any) -> list[tuple[datetime.date, da
             raise BadInput(question.name, f"the period {first}..{last} ends before it starts")
         periods.append((first, last))
     return periods
+
+
+def _split_period(text: str) -> tuple[str, str, str]:
+    """FIRST..LAST, or FIRST to LAST as a person types it on a phone."""
+    for separator in ("..", " to "):
+        first, sep, last = text.partition(separator)
+        if sep:
+            return first, sep, last
+    return text, "", ""
 
 
 def _items(value: Any) -> list:

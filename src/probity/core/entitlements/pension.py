@@ -33,6 +33,7 @@ QUESTIONS = [
         required=False,
         default=Decimal(0),
         unit="GBP",
+        noun="AVCs",
     ),
 ]
 

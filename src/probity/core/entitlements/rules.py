@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from probity.core.datafiles import read_yaml
@@ -50,7 +51,9 @@ def rules_for(calculator: str, on: datetime.date, field: str = "on") -> Rules:
     return applicable[-1]
 
 
+@cache
 def _versions(calculator: str) -> list[Rules]:
+    """Read once a process: rules are data that change only with a release."""
     raw = read_yaml(f"entitlements/{calculator}.yaml")
     try:
         versions = [_version(calculator, item) for item in raw["versions"]]

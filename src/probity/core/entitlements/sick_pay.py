@@ -32,6 +32,7 @@ QUESTIONS = [
         "Which terms and conditions are you on?",
         choices=TERMS,
         hint="Staff new to HMPPS are on modernised terms.",
+        noun="Terms and conditions",
     ),
     Question(
         "service_start",
@@ -43,9 +44,10 @@ QUESTIONS = [
         "absences",
         DATE_RANGES,
         "Which periods of sick absence have you had?",
-        hint="One period a line as FIRST..LAST, for example 2024-01-08..2024-01-19. "
+        hint="One period a line, first and last day, for example 2024-01-08 to 2024-01-19. "
         "Leave blank if none.",
         required=False,
+        noun="Sick absences",
     ),
     Question(
         "on",
@@ -53,6 +55,7 @@ QUESTIONS = [
         "On which date do you want to check?",
         hint="Leave blank for today.",
         required=False,
+        noun="The date",
     ),
 ]
 
@@ -153,6 +156,15 @@ def sick_pay_remaining(
             "Entitlements vary, for example, they are different in the Probation Service.",
         )
     ]
+    if band_months is None:
+        notes.append(
+            Note(
+                "The length-of-service bands are configured in data/entitlements/sick-pay.yaml "
+                "(tables.service_bands: from_years and months for each band); none is filled "
+                "in because the offer does not state them.",
+                SECTION,
+            )
+        )
     return Result(NAME, TITLE, lines, notes, rules.valid_from)
 
 

@@ -22,6 +22,7 @@ QUESTIONS = [
         "How many hours of TOIL have you banked?",
         hint="One amount a line, or separated by commas, for example 3.5, 2, 7.4",
         unit="hours",
+        noun="Hours banked",
     ),
     Question(
         "taken",
@@ -30,6 +31,7 @@ QUESTIONS = [
         hint="One amount a line, or separated by commas. Leave blank if none.",
         required=False,
         unit="hours",
+        noun="Hours taken",
     ),
 ]
 

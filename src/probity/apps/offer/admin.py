@@ -1,0 +1,34 @@
+"""Django admin for flexible-working requests and agreed arrangements: read-only, because
+every change goes through services.py (permission, lock, audit, email)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from probity.apps.offer.models import AgreedArrangement, FlexibleWorkingRequest
+
+
+class ReadOnly(SimpleHistoryAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FlexibleWorkingRequest)
+class FlexibleWorkingRequestAdmin(ReadOnly):
+    list_display = ("pk", "person", "pattern", "status", "decider", "decide_by", "submitted_at")
+    list_filter = ("status", "pattern")
+    search_fields = ("person__name", "person__staff_number")
+    list_select_related = ("person", "decider")
+
+
+@admin.register(AgreedArrangement)
+class AgreedArrangementAdmin(ReadOnly):
+    list_display = ("pk", "person", "pattern", "hours_per_week", "start_date", "end_date")
+    list_filter = ("pattern", "term_time")
+    search_fields = ("person__name", "person__staff_number")
+    list_select_related = ("person",)
