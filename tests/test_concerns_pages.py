@@ -4,12 +4,14 @@ return with code and passphrase, bad input and abuse, and who can open what, rol
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from probity.apps.accounts.services import token_create
@@ -71,8 +73,10 @@ def report_anonymously(client, people, what="A visitor passed a package to a pri
 
 
 def test_an_anonymous_volunteer_reports_and_reads_the_reply_with_code_and_passphrase(
-    client, people
+    client, people, caplog
 ):
+    caplog.set_level(logging.DEBUG)
+    client.defaults["HTTP_USER_AGENT"] = "Frightened/1.0 (volunteer's own phone)"
     start = client.get("/concerns")
     assert "do not record your internet address" in start.content.decode()
     response, _ = report_anonymously(client, people)
@@ -109,6 +113,15 @@ def test_an_anonymous_volunteer_reports_and_reads_the_reply_with_code_and_passph
     )
     assert reporters_entries.count() == 4  # received, viewed, added to, viewed
     assert all(e.actor_id is None and "path" not in e.details for e in reporters_entries)
+    # neither the address (127.0.0.1 from the test client) nor the browser is kept anywhere
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # table names come from Django
+            dump = repr(cursor.fetchall())
+            assert "127.0.0.1" not in dump and "Frightened" not in dump, table
+            assert code not in dump and PASSPHRASE not in dump, table
+    for secret in ("127.0.0.1", "Frightened", code, PASSPHRASE):
+        assert secret not in caplog.text
 
 
 def test_sending_the_same_report_twice_makes_one_case(client, people):

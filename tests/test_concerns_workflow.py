@@ -85,6 +85,8 @@ def report(people, kind="impropriety", by="worker", subject=None, **kwargs):
         ("impropriety", "worker", "colleague", "manager", "essex-probation:8.6"),
         # … or the Monitoring Officer when the line manager is the subject
         ("impropriety", "worker", "manager", "monitoring", "opcc:2.4"),
+        # … and when the subject is higher up the reporter's line, over their line manager
+        ("impropriety", "worker", "senior", "monitoring", "opcc:2.4"),
         # essex-probation 6.6: illegal activity to the line manager; the same exception
         ("illegal-activity", "worker", "colleague", "manager", "essex-probation:6.6"),
         ("illegal-activity", "worker", "manager", "monitoring", "essex-probation:6.6"),

@@ -233,7 +233,8 @@ def route_concern(
     *, organisation: Organisation, kind: str, reporter: Person | None, subject: Person | None
 ) -> Route:
     """Who handles a concern: the first authority of the kind's route (data/concerns.yaml)
-    that resolves to someone other than the subject and the reporter."""
+    that resolves to someone other than the subject and the reporter, and, for a manager
+    found through the line (a line or responsible manager), not someone the subject manages."""
     passed = []
     for step in route_candidates(
         kind, reporter_known=reporter is not None, subject_known=subject is not None
@@ -245,6 +246,11 @@ def route_concern(
                 passed.append(f"not {step.authority}: they are the person it is about")
                 continue
             if reporter is not None and candidate.pk == reporter.pk:
+                continue
+            if step.of and subject is not None and subject in person_managers(candidate):
+                # a manager never investigates someone above them in their own line; the
+                # offices (monitoring officer, board secretary) are independent by design
+                passed.append(f"not {step.authority}: they report to the person it is about")
                 continue
             note = f"Routed to the {step.authority.replace('-', ' ')}"
             if passed:
