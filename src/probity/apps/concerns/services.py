@@ -736,8 +736,11 @@ def cases_escalate_overdue(*, today: datetime.date | None = None) -> int:
         .only("id", "handler", "subject_id", "status")
     )
     escalated = 0
+    managers: dict[int, list[Person]] = {}  # per handler: a handler has many cases
     for case in overdue.iterator(chunk_size=500):
-        manager = next((m for m in person_managers(case.handler) if m.pk != case.subject_id), None)
+        if case.handler_id not in managers:
+            managers[case.handler_id] = list(person_managers(case.handler))
+        manager = next((m for m in managers[case.handler_id] if m.pk != case.subject_id), None)
         if manager is None:
             continue
         with transaction.atomic():
