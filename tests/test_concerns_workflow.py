@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from probity.apps.audit.models import AuditEntry
 from probity.apps.audit.selectors import audit_verify
@@ -476,3 +477,28 @@ def test_retention_run_and_the_daily_job_say_what_they_did(people):
     assert "Removed the content of 1 case" in out.getvalue() and "impropriety: 1" in out.getvalue()
     call_command("concerns_daily", today=later, stdout=out)
     assert "escalated 1 overdue case." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+def test_two_handlers_acting_at_once_change_the_case_once():
+    people = make_people("race")
+    case = report(people, subject="colleague")
+    outcomes = []
+
+    def acknowledge():
+        try:
+            case_acknowledge(case=Case.objects.get(pk=case.pk), actor=people.manager)
+            outcomes.append("ok")
+        except CaseStateError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=acknowledge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Case.objects.get(pk=case.pk).events.filter(event="acknowledge").count() == 1

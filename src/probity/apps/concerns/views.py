@@ -414,7 +414,9 @@ def follow_up_add(request: HttpRequest) -> HttpResponse:
         form = FollowUpForm()
         form.expired = True
         return render(request, "concerns/follow_up.html", {"form": form, "expired": True})
-    case = Case.objects.get(pk=int(pk))
+    case = Case.objects.filter(pk=int(pk)).first()
+    if case is None:
+        raise Http404("No such report")
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -423,6 +425,8 @@ def follow_up_add(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_service_errors(error)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
         else:
             return _anonymous_case(request, case, added=True)
     return _anonymous_case(request, case, form=form)
@@ -465,6 +469,8 @@ def my_report(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_service_errors(error)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
         else:
             return redirect(reverse("concerns:my-report", args=[pk]) + "?added=1")
     audit_view(request, case, "case_report")
