@@ -18,6 +18,7 @@ from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
 from probity.apps.concerns.models import Case, CaseAttachment, Status
 from probity.apps.concerns.services import (
+    Evidence,
     case_acknowledge,
     case_assess,
     case_decide,
@@ -345,3 +346,28 @@ def test_staff_log_a_concern_taken_by_phone(client, people):
     case = Case.objects.get()
     assert (case.received_via, case.logged_by, case.reporter) == ("phone", people.colleague, None)
     assert case.handler == people.monitoring
+
+
+def test_the_handlers_manager_reassigns_a_case_and_reads_its_timeline(client, people):
+    case, _ = case_report(
+        organisation=people.organisation,
+        kind="impropriety",
+        what="x",
+        treatment="named",
+        actor=people.worker,
+        subject=people.colleague,
+        evidence=[Evidence("receipt.pdf", b"%PDF-1.4 a receipt")],
+    )
+    sign_in(client, people.senior)
+    page = client.get(f"/concerns/cases/{case.pk}/reassign").content.decode()
+    assert people.colleague.name not in page  # the subject is never offered
+    response = client.post(f"/concerns/cases/{case.pk}/reassign", {"handler": people.senior.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.handler == people.senior
+    timeline = client.get(f"/concerns/cases/{case.pk}").content.decode()
+    assert "Concern received" in timeline and "Reassigned, by Senior Essex" in timeline
+    download = client.get(f"/concerns/cases/{case.pk}/attachments/{case.attachments.get().pk}")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].endswith('.pdf"')
+    assert download.content == b"%PDF-1.4 a receipt"

@@ -585,10 +585,38 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "messages_": case.messages.select_related("author"),
         "notes": case.notes.select_related("author"),
         "attachments": case.attachments.all(),
-        "events": case.events.select_related("actor"),
+        "events": [
+            {"event": e, "label": EVENT_LABELS.get(e.event, e.event)}
+            for e in case.events.select_related("actor")
+        ],
         "actions": _actions(case, roles),
     }
     return render(request, "concerns/case.html", context)
+
+
+EVENT_LABELS = {
+    "received": "Concern received",
+    "acknowledge": "Acknowledged",
+    "assess": "Assessed",
+    "investigate": "Investigation started",
+    "record-reply": "Right of reply recorded",
+    "decide": "Decided",
+    "close": "Closed",
+    "request-review": "Review asked for",
+    "decide-review": "Review decided",
+    "message-to-reporter": "Message to the reporter",
+    "message-from-reporter": "Message from the reporter",
+    "note": "Internal note added",
+    "reassigned": "Reassigned",
+    "escalated": "Overdue: escalated to the handler's manager",
+}
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "text/plain": "txt",
+    files.DOCX: "docx",
+}
 
 
 def _reporter_shown(case: Case, roles: set[str]) -> str:
@@ -765,7 +793,8 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     if found is None:
         raise Http404("No such file")
     response = HttpResponse(files.read(found.stored_name), content_type=found.content_type)
-    response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}"'
+    extension = EXTENSIONS.get(found.content_type, "bin")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}.{extension}"'
     return response
 
 
