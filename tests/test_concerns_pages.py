@@ -12,7 +12,6 @@ from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
@@ -29,6 +28,7 @@ from probity.apps.concerns.services import (
     message_to_reporter,
 )
 from tests.concerns_people import make_people
+from tests.test_registers_pages import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +42,8 @@ def people():
 
 
 def sign_in(client, person, *, verified=True):
-    client.force_login(person.user)
-    if verified:
-        device = TOTPDevice.objects.create(user=person.user, name="Phone", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-    return client
+    """Signed in; with a second factor this session unless `verified=False`."""
+    return signed_in(client, person, verified=verified)
 
 
 def answer(client, step, data):
