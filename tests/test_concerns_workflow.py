@@ -50,6 +50,7 @@ from probity.apps.concerns.services import (
     note_add,
     retention_run,
 )
+from probity.core.concerns import kinds_for_codes
 from tests.concerns_people import make_people
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +199,19 @@ def run_case_to_closed(people):
     )
     assert actions[0] == "case.received" and actions[-1] == "case.closed"
     assert audit_verify().ok
+    return case
+
+
+def test_a_decision_is_reviewed_once(people):
+    case = run_case_to_closed(people)
+    with pytest.raises(CaseStateError, match="already been asked for"):
+        case_request_review(case=case, actor=people.volunteer, reasons="Again.")
+
+
+def test_the_kinds_offered_are_those_of_the_organisations_codes():
+    opcc = [kind.id for kind in kinds_for_codes(["opcc"])]
+    assert opcc == ["impropriety"]  # opcc 2.4
+    assert "board-member-breach" in [kind.id for kind in kinds_for_codes(["essex-probation"])]
 
 
 def test_the_reviewer_is_never_the_person_who_decided(people):

@@ -602,6 +602,8 @@ def case_request_review(
     def change(locked: Case) -> None:
         if not locked.adverse_decision:
             raise CaseStateError("Only a decision against you can be reviewed.")
+        if locked.review_requested_on:
+            raise CaseStateError("A review of this decision has already been asked for.")
         reviewer = reviewer_for(locked)
         if reviewer is None:
             raise CaseStateError(

@@ -188,6 +188,9 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
     kwargs = {}
     if step == "organisation":
         kwargs["organisations"] = Organisation.objects.order_by("name")
+    if step == "kind":
+        organisation = Organisation.objects.filter(slug=draft.get("organisation")).first()
+        kwargs["code_ids"] = organisation.adopted_code_ids() if organisation else []
     initial = {}
     if step in DRAFT_FIELDS:
         initial = {next(iter(form_class.base_fields)): draft.get(DRAFT_FIELDS[step], "")}
