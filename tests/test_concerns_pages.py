@@ -4,18 +4,20 @@ return with code and passphrase, bad input and abuse, and who can open what, rol
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.db import connection
 
 from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
 from probity.apps.concerns.models import Case, CaseAttachment, Status
 from probity.apps.concerns.services import (
+    Evidence,
     case_acknowledge,
     case_assess,
     case_decide,
@@ -26,6 +28,7 @@ from probity.apps.concerns.services import (
     message_to_reporter,
 )
 from tests.concerns_people import make_people
+from tests.test_registers_pages import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +42,8 @@ def people():
 
 
 def sign_in(client, person, *, verified=True):
-    client.force_login(person.user)
-    if verified:
-        device = TOTPDevice.objects.create(user=person.user, name="Phone", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-    return client
+    """Signed in; with a second factor this session unless `verified=False`."""
+    return signed_in(client, person, verified=verified)
 
 
 def answer(client, step, data):
@@ -71,8 +69,10 @@ def report_anonymously(client, people, what="A visitor passed a package to a pri
 
 
 def test_an_anonymous_volunteer_reports_and_reads_the_reply_with_code_and_passphrase(
-    client, people
+    client, people, caplog
 ):
+    caplog.set_level(logging.DEBUG)
+    client.defaults["HTTP_USER_AGENT"] = "Frightened/1.0 (volunteer's own phone)"
     start = client.get("/concerns")
     assert "do not record your internet address" in start.content.decode()
     response, _ = report_anonymously(client, people)
@@ -109,6 +109,15 @@ def test_an_anonymous_volunteer_reports_and_reads_the_reply_with_code_and_passph
     )
     assert reporters_entries.count() == 4  # received, viewed, added to, viewed
     assert all(e.actor_id is None and "path" not in e.details for e in reporters_entries)
+    # neither the address (127.0.0.1 from the test client) nor the browser is kept anywhere
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # table names come from Django
+            dump = repr(cursor.fetchall())
+            assert "127.0.0.1" not in dump and "Frightened" not in dump, table
+            assert code not in dump and PASSPHRASE not in dump, table
+    for secret in ("127.0.0.1", "Frightened", code, PASSPHRASE):
+        assert secret not in caplog.text
 
 
 def test_sending_the_same_report_twice_makes_one_case(client, people):
@@ -332,3 +341,28 @@ def test_staff_log_a_concern_taken_by_phone(client, people):
     case = Case.objects.get()
     assert (case.received_via, case.logged_by, case.reporter) == ("phone", people.colleague, None)
     assert case.handler == people.monitoring
+
+
+def test_the_handlers_manager_reassigns_a_case_and_reads_its_timeline(client, people):
+    case, _ = case_report(
+        organisation=people.organisation,
+        kind="impropriety",
+        what="x",
+        treatment="named",
+        actor=people.worker,
+        subject=people.colleague,
+        evidence=[Evidence("receipt.pdf", b"%PDF-1.4 a receipt")],
+    )
+    sign_in(client, people.senior)
+    page = client.get(f"/concerns/cases/{case.pk}/reassign").content.decode()
+    assert people.colleague.name not in page  # the subject is never offered
+    response = client.post(f"/concerns/cases/{case.pk}/reassign", {"handler": people.senior.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.handler == people.senior
+    timeline = client.get(f"/concerns/cases/{case.pk}").content.decode()
+    assert "Concern received" in timeline and "Reassigned, by Senior Essex" in timeline
+    download = client.get(f"/concerns/cases/{case.pk}/attachments/{case.attachments.get().pk}")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].endswith('.pdf"')
+    assert download.content == b"%PDF-1.4 a receipt"

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from probity.apps.audit.models import AuditEntry
 from probity.apps.audit.selectors import audit_verify
@@ -49,6 +50,7 @@ from probity.apps.concerns.services import (
     note_add,
     retention_run,
 )
+from probity.core.concerns import kinds_for_codes
 from tests.concerns_people import make_people
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,8 @@ def report(people, kind="impropriety", by="worker", subject=None, **kwargs):
         ("impropriety", "worker", "colleague", "manager", "essex-probation:8.6"),
         # … or the Monitoring Officer when the line manager is the subject
         ("impropriety", "worker", "manager", "monitoring", "opcc:2.4"),
+        # … and when the subject is higher up the reporter's line, over their line manager
+        ("impropriety", "worker", "senior", "monitoring", "opcc:2.4"),
         # essex-probation 6.6: illegal activity to the line manager; the same exception
         ("illegal-activity", "worker", "colleague", "manager", "essex-probation:6.6"),
         ("illegal-activity", "worker", "manager", "monitoring", "essex-probation:6.6"),
@@ -195,6 +199,19 @@ def run_case_to_closed(people):
     )
     assert actions[0] == "case.received" and actions[-1] == "case.closed"
     assert audit_verify().ok
+    return case
+
+
+def test_a_decision_is_reviewed_once(people):
+    case = run_case_to_closed(people)
+    with pytest.raises(CaseStateError, match="already been asked for"):
+        case_request_review(case=case, actor=people.volunteer, reasons="Again.")
+
+
+def test_the_kinds_offered_are_those_of_the_organisations_codes():
+    opcc = [kind.id for kind in kinds_for_codes(["opcc"])]
+    assert opcc == ["impropriety"]  # opcc 2.4
+    assert "board-member-breach" in [kind.id for kind in kinds_for_codes(["essex-probation"])]
 
 
 def test_the_reviewer_is_never_the_person_who_decided(people):
@@ -474,3 +491,28 @@ def test_retention_run_and_the_daily_job_say_what_they_did(people):
     assert "Removed the content of 1 case" in out.getvalue() and "impropriety: 1" in out.getvalue()
     call_command("concerns_daily", today=later, stdout=out)
     assert "escalated 1 overdue case." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+def test_two_handlers_acting_at_once_change_the_case_once():
+    people = make_people("race")
+    case = report(people, subject="colleague")
+    outcomes = []
+
+    def acknowledge():
+        try:
+            case_acknowledge(case=Case.objects.get(pk=case.pk), actor=people.manager)
+            outcomes.append("ok")
+        except CaseStateError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=acknowledge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Case.objects.get(pk=case.pk).events.filter(event="acknowledge").count() == 1

@@ -37,6 +37,9 @@ def serve(host: str, port: int, workers: int, threads: int = 1) -> None:
             "--bind", f"{host}:{port}", "--workers", str(workers),
             *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+            # No client address or user agent in the log: concerns promise anonymous
+            # reporters that neither is recorded anywhere.
+            "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(D)sus',
             # Probity uses no gunicorn control socket; one in ~/.gunicorn would be shared (and
             # fought over) by every server started on the machine.
             "--no-control-socket",

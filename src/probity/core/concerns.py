@@ -81,6 +81,18 @@ def concern_kinds() -> dict[str, ConcernKind]:
     return kinds
 
 
+def kinds_for_codes(code_ids: list[str]) -> list[ConcernKind]:
+    """The kinds whose clauses come from any of these codes (an organisation's adopted
+    codes), in the data file's order; every kind when none does."""
+    adopted = set(code_ids)
+    kinds = [
+        kind
+        for kind in concern_kinds().values()
+        if any(ref.partition(":")[0] in adopted for ref in kind.clauses)
+    ]
+    return kinds or list(concern_kinds().values())
+
+
 def concern_kind(kind_id: str) -> ConcernKind:
     try:
         return concern_kinds()[kind_id]

@@ -11,7 +11,13 @@ from django import forms
 from probity.apps.concerns.attachments import ALLOWED, MAX_BYTES
 from probity.apps.concerns.models import ReceivedVia, ReviewOutcome, Treatment
 from probity.apps.registers.forms import RegistersForm
-from probity.core.concerns import concern_kinds, decisions, passphrase_problem, triage_outcomes
+from probity.core.concerns import (
+    concern_kinds,
+    decisions,
+    kinds_for_codes,
+    passphrase_problem,
+    triage_outcomes,
+)
 
 TEXT_LIMIT = 20_000
 
@@ -51,9 +57,9 @@ class KindForm(ConcernsForm):
         }
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, code_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.id, k.title) for k in concern_kinds().values()]
+        self.fields["kind"].choices = [(k.id, k.title) for k in kinds_for_codes(list(code_ids))]
 
 
 class WhatForm(ConcernsForm):

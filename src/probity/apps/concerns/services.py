@@ -233,7 +233,8 @@ def route_concern(
     *, organisation: Organisation, kind: str, reporter: Person | None, subject: Person | None
 ) -> Route:
     """Who handles a concern: the first authority of the kind's route (data/concerns.yaml)
-    that resolves to someone other than the subject and the reporter."""
+    that resolves to someone other than the subject and the reporter, and, for a manager
+    found through the line (a line or responsible manager), not someone the subject manages."""
     passed = []
     for step in route_candidates(
         kind, reporter_known=reporter is not None, subject_known=subject is not None
@@ -245,6 +246,11 @@ def route_concern(
                 passed.append(f"not {step.authority}: they are the person it is about")
                 continue
             if reporter is not None and candidate.pk == reporter.pk:
+                continue
+            if step.of and subject is not None and subject in person_managers(candidate):
+                # a manager never investigates someone above them in their own line; the
+                # offices (monitoring officer, board secretary) are independent by design
+                passed.append(f"not {step.authority}: they report to the person it is about")
                 continue
             note = f"Routed to the {step.authority.replace('-', ' ')}"
             if passed:
@@ -596,6 +602,8 @@ def case_request_review(
     def change(locked: Case) -> None:
         if not locked.adverse_decision:
             raise CaseStateError("Only a decision against you can be reviewed.")
+        if locked.review_requested_on:
+            raise CaseStateError("A review of this decision has already been asked for.")
         reviewer = reviewer_for(locked)
         if reviewer is None:
             raise CaseStateError(
@@ -730,8 +738,11 @@ def cases_escalate_overdue(*, today: datetime.date | None = None) -> int:
         .only("id", "handler", "subject_id", "status")
     )
     escalated = 0
+    managers: dict[int, list[Person]] = {}  # per handler: a handler has many cases
     for case in overdue.iterator(chunk_size=500):
-        manager = next((m for m in person_managers(case.handler) if m.pk != case.subject_id), None)
+        if case.handler_id not in managers:
+            managers[case.handler_id] = list(person_managers(case.handler))
+        manager = next((m for m in managers[case.handler_id] if m.pk != case.subject_id), None)
         if manager is None:
             continue
         with transaction.atomic():

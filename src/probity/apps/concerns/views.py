@@ -188,6 +188,9 @@ def report_step(request: HttpRequest, step: str) -> HttpResponse:
     kwargs = {}
     if step == "organisation":
         kwargs["organisations"] = Organisation.objects.order_by("name")
+    if step == "kind":
+        organisation = Organisation.objects.filter(slug=draft.get("organisation")).first()
+        kwargs["code_ids"] = organisation.adopted_code_ids() if organisation else []
     initial = {}
     if step in DRAFT_FIELDS:
         initial = {next(iter(form_class.base_fields)): draft.get(DRAFT_FIELDS[step], "")}
@@ -414,7 +417,9 @@ def follow_up_add(request: HttpRequest) -> HttpResponse:
         form = FollowUpForm()
         form.expired = True
         return render(request, "concerns/follow_up.html", {"form": form, "expired": True})
-    case = Case.objects.get(pk=int(pk))
+    case = Case.objects.filter(pk=int(pk)).first()
+    if case is None:
+        raise Http404("No such report")
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -423,6 +428,8 @@ def follow_up_add(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_service_errors(error)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
         else:
             return _anonymous_case(request, case, added=True)
     return _anonymous_case(request, case, form=form)
@@ -465,6 +472,8 @@ def my_report(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_service_errors(error)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
         else:
             return redirect(reverse("concerns:my-report", args=[pk]) + "?added=1")
     audit_view(request, case, "case_report")
@@ -579,10 +588,38 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "messages_": case.messages.select_related("author"),
         "notes": case.notes.select_related("author"),
         "attachments": case.attachments.all(),
-        "events": case.events.select_related("actor"),
+        "events": [
+            {"event": e, "label": EVENT_LABELS.get(e.event, e.event)}
+            for e in case.events.select_related("actor")
+        ],
         "actions": _actions(case, roles),
     }
     return render(request, "concerns/case.html", context)
+
+
+EVENT_LABELS = {
+    "received": "Concern received",
+    "acknowledge": "Acknowledged",
+    "assess": "Assessed",
+    "investigate": "Investigation started",
+    "record-reply": "Right of reply recorded",
+    "decide": "Decided",
+    "close": "Closed",
+    "request-review": "Review asked for",
+    "decide-review": "Review decided",
+    "message-to-reporter": "Message to the reporter",
+    "message-from-reporter": "Message from the reporter",
+    "note": "Internal note added",
+    "reassigned": "Reassigned",
+    "escalated": "Overdue: escalated to the handler's manager",
+}
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "text/plain": "txt",
+    files.DOCX: "docx",
+}
 
 
 def _reporter_shown(case: Case, roles: set[str]) -> str:
@@ -759,7 +796,8 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     if found is None:
         raise Http404("No such file")
     response = HttpResponse(files.read(found.stored_name), content_type=found.content_type)
-    response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}"'
+    extension = EXTENSIONS.get(found.content_type, "bin")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{found.pk}.{extension}"'
     return response
 
 
