@@ -46,6 +46,7 @@ from probity.core.rostering.checker import (
     week_credit,
     weekend_eligible,
 )
+from probity.core.rostering.greedy import greedy_roster
 from probity.core.rostering.model import (
     MINUTES_A_DAY,
     Problem,
@@ -60,7 +61,7 @@ from probity.core.rostering.model import (
 from probity.core.rostering.validate import validate_problem
 
 DEFAULT_CHANGE_WEIGHT = 1000
-LNS_SHARE = 0.7  # of the time limit spent improving by large-neighbourhood search
+LNS_SHARE = 0.5  # of the time limit spent improving by our large-neighbourhood search
 LNS_STEP_SECONDS = 1.0
 _DEBUG = bool(__import__("os").environ.get("ROSTER_DEBUG"))
 _STATUS = {
@@ -106,7 +107,7 @@ def solve(
 ) -> SolveResult:
     """Find the best roster within `seconds`; explain the conflict if none exists.
 
-    `hint` starts the search from a roster; `period` (days) makes every person's roster
+    `hint` starts the search from a roster (by default `greedy.greedy_roster`'s); `period` (days) makes every person's roster
     repeat, as a fixed shift pattern does; `parameters` are CP-SAT's, by name;
     `lns_share` is the part of the time given to large-neighbourhood search."""
     validate_problem(problem)
@@ -114,8 +115,7 @@ def solve(
     model.add_objective()
     if period:
         model.add_period(period)
-    if hint is not None:
-        model.add_hint(hint)
+    model.add_hint(hint if hint is not None else greedy_roster(problem))
     result = model.solve(seconds, workers, seed, log, parameters, lns_share)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
@@ -220,7 +220,7 @@ class _RosterModel:
                     reason = absent or refused[shift.id]
                     if reason and not self.explain:
                         continue
-                    var = self.model.new_bool_var(f"x[{person.id},{day},{shift.id}]")
+                    var = self.model.new_bool_var("")
                     self.x[e, day, shift.id] = var
                     shifts.append(var)
                     for why in {absent, refused[shift.id]} - {None}:
@@ -234,20 +234,23 @@ class _RosterModel:
             return 0
         if len(shifts) == 1:
             return shifts[0]
-        works = self.model.new_bool_var(f"w[{staff_id},{day}]")
-        self.model.add(sum(shifts) == works)  # at most one shift a day
+        works = self.model.new_bool_var("")
+        self.model.add(_sum(shifts) == works)  # at most one shift a day
         return works
 
     def _shift_var(self, e: int, day: int, shift_id: str):
         return self.x.get((e, day, shift_id), 0)
 
-    def _minutes(self, e: int, days) -> list:
-        return [
-            shift.length * self.x[e, day, shift.id]
-            for day in days
-            for shift in self.problem.shifts
-            if (e, day, shift.id) in self.x
-        ]
+    def _minutes(self, e: int, days):
+        """Minutes person e works on these days, as one linear expression."""
+        variables, lengths = [], []
+        for day in days:
+            for shift in self.problem.shifts:
+                var = self.x.get((e, day, shift.id))
+                if var is not None:
+                    variables.append(var)
+                    lengths.append(shift.length)
+        return cp_model.LinearExpr.weighted_sum(variables, lengths)
 
     # -- hard rules
 
@@ -265,11 +268,13 @@ class _RosterModel:
         problem = self.problem
         self.cover_counts = []
         for i, cover in enumerate(problem.cover):
-            count = sum(
-                self._shift_var(e, cover.day, cover.shift)
+            working = [
+                var
                 for e, person in enumerate(self.people)
                 if person.has_skill(cover.skill)
-            )
+                and (var := self.x.get((e, cover.day, cover.shift))) is not None
+            ]
+            count = _sum(working) if working else self.model.new_constant(0)
             self.cover_counts.append(count)
             if cover.minimum > 0:
                 skill = f" {cover.skill}" if cover.skill else ""
@@ -277,8 +282,6 @@ class _RosterModel:
                     f"cover minimum: at least {cover.minimum}{skill} staff on "
                     f"{problem.shift(cover.shift).label}, {problem.day_label(cover.day)}"
                 )
-                if isinstance(count, int):  # nobody can work it at all
-                    count = self.model.new_constant(0)
                 self._hard(self.model.add(count >= cover.minimum), ("cover-minimum", i), text)
 
     def _successions(self, e: int, person: Staff) -> None:
@@ -300,7 +303,7 @@ class _RosterModel:
                         first = self.x.get((e, day, shift.id))
                         after = [self.x[k] for f in followers if (k := (e, day + gap, f)) in self.x]
                         if first is not None and after:
-                            self._hard(self.model.add(first + sum(after) <= 1), key, text)
+                            self._hard(self.model.add(first + _sum(after) <= 1), key, text)
 
     def _weekly_rest(self, e: int, person: Staff) -> None:
         problem = self.problem
@@ -330,7 +333,7 @@ class _RosterModel:
             window = rest_days[first : first + 7]
             if any(isinstance(v, int) and v == 1 for v in window):
                 continue
-            self._hard(self.model.add(sum(window) >= 1), key, text)
+            self._hard(self.model.add(_sum(window) >= 1), key, text)
 
     def _average_48h(self, e: int, person: Staff) -> None:
         problem = self.problem
@@ -340,19 +343,16 @@ class _RosterModel:
         windows = reference_windows(problem)
         if len(windows) == 1:
             minutes = self._minutes(e, windows[0])
-            if minutes:
-                self._hard(
-                    self.model.add(sum(minutes) <= average_limit(problem, windows[0])), key, text
-                )
+            self._hard(self.model.add(minutes <= average_limit(problem, windows[0])), key, text)
             return
         blocks = {}  # minutes per 7-day block, shared by the overlapping windows
         for first in range(0, problem.horizon - 6, 7):
             block = self.model.new_int_var(0, 7 * MINUTES_A_DAY, f"m[{person.id},{first}]")
-            self.model.add(block == sum(self._minutes(e, range(first, first + 7))))
+            self.model.add(block == (self._minutes(e, range(first, first + 7))))
             blocks[first] = block
         for window in windows:
             parts = [blocks[first] for first in range(window[0], window[-1], 7)]
-            self._hard(self.model.add(sum(parts) <= average_limit(problem, window)), key, text)
+            self._hard(self.model.add(_sum(parts) <= average_limit(problem, window)), key, text)
 
     def _arrangement_weeks(self, e: int, person: Staff) -> None:
         terms = person.arrangement
@@ -363,10 +363,10 @@ class _RosterModel:
         ):
             return
         for week in self.problem.calendar_weeks():
-            minutes = sum(self._minutes(e, week))
+            minutes = self._minutes(e, week)
             if terms.max_days_per_week is not None:
                 key, text = self._person_rule("arrangement-days-a-week", person)
-                worked = sum(self.work[e][day] for day in week)
+                worked = _sum(self.work[e][day] for day in week)
                 self._hard(self.model.add(worked <= terms.max_days_per_week), key, text)
             key, text = self._person_rule("arrangement-hours-a-week", person)
             if terms.max_minutes_per_week is not None:
@@ -396,21 +396,20 @@ class _RosterModel:
                     self.x[k] for d in range(problem.horizon) if (k := (e, d, shift_id)) in self.x
                 ]
                 if count:
-                    self._hard(self.model.add(sum(count) <= most), key, text)
+                    self._hard(self.model.add(_sum(count) <= most), key, text)
         minutes = self._minutes(e, range(problem.horizon))
-        if limits.max_minutes is not None and minutes:
+        if limits.max_minutes is not None:
             key, text = self._person_rule("max-minutes", person)
-            self._hard(self.model.add(sum(minutes) <= limits.max_minutes), key, text)
+            self._hard(self.model.add(minutes <= limits.max_minutes), key, text)
         if limits.min_minutes:
             key, text = self._person_rule("min-minutes", person)
-            total = sum(minutes) if minutes else self.model.new_constant(0)
-            self._hard(self.model.add(total >= limits.min_minutes), key, text)
+            self._hard(self.model.add(minutes >= limits.min_minutes), key, text)
         literal = [self._literal(v) for v in work]
         if limits.max_consecutive is not None and limits.max_consecutive < problem.horizon:
             most = limits.max_consecutive
             key, text = self._person_rule("max-consecutive", person, f" ({most})")
             for first in range(problem.horizon - most):
-                self._hard(self.model.add(sum(work[first : first + most + 1]) <= most), key, text)
+                self._hard(self.model.add(_sum(work[first : first + most + 1]) <= most), key, text)
         for rule, least, on in (
             ("min-consecutive", limits.min_consecutive, True),
             ("min-consecutive-off", limits.min_consecutive_off, False),
@@ -433,7 +432,7 @@ class _RosterModel:
                     if not isinstance(work[day], int):
                         self.model.add_implication(work[day], worked)
                 weekends.append(worked)
-            self._hard(self.model.add(sum(weekends) <= limits.max_weekends), key, text)
+            self._hard(self.model.add(_sum(weekends) <= limits.max_weekends), key, text)
 
     def _literal(self, value):
         return self.model.new_constant(value) if isinstance(value, int) else value
@@ -469,7 +468,7 @@ class _RosterModel:
             self._spread_cost(weekend_eligible(problem), rules.weekend_fairness_weight, night=False)
 
     def _hours_cost(self, e: int, person: Staff, weight: int) -> None:
-        total = sum(self._minutes(e, range(self.problem.horizon)))
+        total = self._minutes(e, range(self.problem.horizon))
         target = target_minutes(self.problem, person)
         hours = self.model.new_int_var(0, self.problem.horizon * 24 + target // 60 + 1, "")
         self.model.add(60 * hours >= total - target)
@@ -484,7 +483,7 @@ class _RosterModel:
         most, fewest = self.model.new_int_var(0, top, ""), self.model.new_int_var(0, top, "")
         for person in pool:
             e = self.index[person.id]
-            count = sum(
+            count = _sum(
                 self.x[e, day, shift.id]
                 for day in range(problem.horizon)
                 for shift in problem.shifts
@@ -542,7 +541,7 @@ class _RosterModel:
         bound), then our own large-neighbourhood search for the rest: free a few people's
         whole rosters, or a few days of everyone's, fix the rest, re-solve, keep if no worse."""
         if self.costs:
-            self.model.minimize(sum(self.costs))
+            self.model.minimize(_sum(self.costs))
         started = time.monotonic()
         first_part = seconds * (1 - lns_share) if self.costs else seconds
         solver, status, callback = self._run(self.model, first_part, workers, seed, log, parameters)
@@ -655,6 +654,11 @@ class _RosterModel:
             return True
         core = solver.sufficient_assumptions_for_infeasibility()
         return [literals[index] for index in core if index in literals] or list(keys)
+
+
+def _sum(terms) -> cp_model.LinearExpr:
+    """A sum of linear terms built in one go (Python's sum() nests one object a term)."""
+    return cp_model.LinearExpr.sum(list(terms))
 
 
 def _reason_detail(rule: str, person: Staff) -> str:
