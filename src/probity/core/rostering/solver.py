@@ -30,6 +30,7 @@ of rule groups that cannot all hold.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ from probity.core.rostering.validate import validate_problem
 DEFAULT_CHANGE_WEIGHT = 1000
 LNS_SHARE = 0.5  # of the time limit spent improving by our large-neighbourhood search
 LNS_STEP_SECONDS = 1.0
+LARGE_MODEL = 20_000  # shift variables
 _DEBUG = bool(__import__("os").environ.get("ROSTER_DEBUG"))
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -165,13 +167,23 @@ def explain_infeasible(problem: Problem, *, seconds: float = 10.0) -> list[str]:
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    def __init__(self):
+    """Notes when the first roster was found; with `stop_after`, ends the search at the first
+    roster found after that many seconds (or at once then, if one is already in hand)."""
+
+    def __init__(self, stop_after: float | None = None):
         super().__init__()
         self.first: float | None = None
+        self.stop_after = stop_after
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = self.wall_time
+        if self.stop_after is not None and self.wall_time >= self.stop_after:
+            self.stop_search()
+
+    def stop_if_found(self) -> None:
+        if self.first is not None:
+            self.stop_search()
 
 
 class _RosterModel:
@@ -183,6 +195,7 @@ class _RosterModel:
         self.costs: list = []
         self.x: dict[tuple[int, int, str], cp_model.IntVar] = {}
         self.people = list(problem.staff)
+        self.hint: Roster | None = None
         self.index = {person.id: e for e, person in enumerate(self.people)}
         self._variables()
         self._hard_rules()
@@ -318,16 +331,24 @@ class _RosterModel:
         key, text = self._person_rule("weekly-rest", person)
         rest_days = []
         for day in range(problem.horizon):
-            off = 1 - self.work[e][day] if not isinstance(self.work[e][day], int) else 1
-            if not short or day == 0 or day == problem.horizon - 1 or isinstance(off, int):
+            works = self.work[e][day]
+            off = 1 if isinstance(works, int) else 1 - works  # an int here is 0: cannot work
+            pairs = [
+                (before, after)
+                for a, b in short
+                if 0 < day < problem.horizon - 1
+                and (before := self.x.get((e, day - 1, a))) is not None
+                and (after := self.x.get((e, day + 1, b))) is not None
+            ]
+            if not pairs:
                 rest_days.append(off)
                 continue
-            rest = self.model.new_bool_var(f"rest[{person.id},{day}]")
-            self.model.add(rest <= off)
-            for a, b in short:
-                before, after = self.x.get((e, day - 1, a)), self.x.get((e, day + 1, b))
-                if before is not None and after is not None:
-                    self.model.add(rest + before + after <= 2)
+            # A day off (leave included) is a rest day only with 24 hours between its neighbours.
+            rest = self.model.new_bool_var("")
+            if not isinstance(off, int):
+                self.model.add(rest <= off)
+            for before, after in pairs:
+                self.model.add(rest + before + after <= 2)
             rest_days.append(rest)
         for first in range(problem.horizon - 6):
             window = rest_days[first : first + 7]
@@ -514,14 +535,29 @@ class _RosterModel:
                 self.model.add(var == (earlier if earlier is not None else 0))
 
     def add_hint(self, roster: Roster) -> None:
+        self.hint = roster
         for (e, day, shift_id), var in self.x.items():
             days = roster.assignments.get(self.people[e].id)
             self.model.add_hint(var, bool(days) and days[day] == shift_id)
+        for e, person in enumerate(self.people):  # the "works that day" literals too
+            days = roster.assignments.get(person.id) or [None] * self.problem.horizon
+            for day, works in enumerate(self.work[e]):
+                if not isinstance(works, int) and all(
+                    works is not self.x[k] for k in self.x_of(e, day)
+                ):
+                    self.model.add_hint(works, days[day] is not None)
+
+    def x_of(self, e: int, day: int) -> list[tuple]:
+        return [k for s in self.problem.shifts if (k := (e, day, s.id)) in self.x]
 
     # -- solving
 
     def _solver(self, seconds: float, workers: int, seed: int = 0, log: bool = False):
         solver = cp_model.CpSolver()
+        if len(self.x) > LARGE_MODEL:  # presolve's probing costs more than it saves here
+            solver.parameters.cp_model_probing_level = 0
+            solver.parameters.max_presolve_iterations = 1
+        solver.parameters.hint_conflict_limit = 1000
         solver.parameters.max_time_in_seconds = max(0.1, seconds)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
@@ -543,11 +579,15 @@ class _RosterModel:
         if self.costs:
             self.model.minimize(_sum(self.costs))
         started = time.monotonic()
-        first_part = seconds * (1 - lns_share) if self.costs else seconds
-        solver, status, callback = self._run(self.model, first_part, workers, seed, log, parameters)
-        if status == cp_model.UNKNOWN and seconds - first_part > 1:  # no roster yet: keep going
-            rest = seconds - (time.monotonic() - started)
-            solver, status, callback = self._run(self.model, rest, workers, seed, log, parameters)
+        hinted_at = None
+        if self.hint is not None and self._complete_hint(min(10.0, seconds / 4)):
+            hinted_at = time.monotonic() - started  # the hint is itself a valid roster
+        offset = time.monotonic() - started
+        first_part = max(0.0, seconds * (1 - lns_share) - offset) if self.costs else None
+        solver, status, callback = self._run(
+            self.model, seconds - offset, workers, seed, log, parameters, stop_after=first_part
+        )
+        found = [t for t in (hinted_at, callback.first and callback.first + offset) if t]
         name = _STATUS.get(status, "unknown")
         if name == "invalid":
             raise RuntimeError(self.model.validate())
@@ -568,19 +608,45 @@ class _RosterModel:
             objective=round(objective),
             best_bound=bound,
             seconds=time.monotonic() - started,
-            first_feasible_seconds=callback.first,
+            first_feasible_seconds=min(found) if found else None,
             check=check(self.problem, roster),
         )
 
-    def _run(self, model, seconds, workers, seed, log=False, parameters=None):
+    def _complete_hint(self, seconds: float) -> bool:
+        """If the hinted roster keeps every hard rule, hint every variable (slacks included)
+        from it, so that CP-SAT starts from it at once; otherwise leave the partial hint."""
+        fixed = self.model.clone()
+        fixed.clear_hints()
+        for (e, day, shift_id), var in self.x.items():
+            days = self.hint.assignments.get(self.people[e].id)
+            value = bool(days) and days[day] == shift_id
+            fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
+        solver = self._solver(seconds, workers=1)
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        self.model.clear_hints()
+        for index in range(len(self.model.proto.variables)):
+            value = solver.value(fixed.get_int_var_from_proto_index(index))
+            self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+        return True
+
+    def _run(self, model, seconds, workers, seed, log=False, parameters=None, stop_after=None):
         solver = self._solver(seconds, workers, seed, log)
         for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
             if isinstance(value, list):
                 getattr(solver.parameters, name).extend(value)
             else:
                 setattr(solver.parameters, name, value)
-        callback = _FirstSolution()
-        status = solver.solve(model, callback)
+        callback = _FirstSolution(stop_after)
+        timer = None
+        if stop_after is not None:  # hand over to our LNS once a roster is in hand
+            timer = threading.Timer(stop_after, callback.stop_if_found)
+            timer.start()
+        try:
+            status = solver.solve(model, callback)
+        finally:
+            if timer is not None:
+                timer.cancel()
         return solver, status, callback
 
     def _improve(self, keys, values, objective, deadline, workers, seed):
