@@ -186,7 +186,7 @@ def nrp_like(staff: int = 150, weeks: int = 52, seed: int = 1) -> Problem:
         for shift in rng.sample(["E", "L", "N"], rng.choice((0, 0, 1))):
             allowed[shift] = 0
         allowed["N"] = min(allowed["N"], 4 * weeks // 4)
-        off = frozenset(rng.sample(range(horizon), 2 * weeks))
+        off = frozenset(rng.sample(range(horizon), weeks // 2))
         people.append(
             Staff(
                 id=f"P{index:03d}",
