@@ -194,7 +194,7 @@ def nrp_like(staff: int = 150, weeks: int = 52, seed: int = 1) -> Problem:
                 limits=Limits(
                     max_shifts=allowed,
                     max_minutes=weeks * 2400,
-                    min_minutes=weeks * 2000,
+                    min_minutes=weeks * 1900,
                     max_consecutive=5,
                     min_consecutive=2,
                     min_consecutive_off=2,

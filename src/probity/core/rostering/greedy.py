@@ -182,3 +182,78 @@ class _State:
         weekend = self._weekend_of(day)
         if weekend is not None:
             self.weekends.add(weekend)
+
+
+def weekday_roster(problem: Problem) -> Roster:
+    """Everyone on weekdays in runs, one shift type a run: a start that keeps each person's own
+    limits when cover is soft (the NRP instances), where the day-by-day greedy can break the
+    minimum-run rules. Runs too short, rests too short and shifts beyond a limit are dropped."""
+    roster = Roster.empty(problem)
+    demand: dict[str, int] = {}
+    for cover in problem.cover:
+        demand[cover.shift] = demand.get(cover.shift, 0) + max(cover.minimum, cover.preferred)
+    for index, person in enumerate(problem.staff):
+        worked = [
+            problem.weekday(day) < 5 and unavailable_reason(problem, person, day) is None
+            for day in range(problem.horizon)
+        ]
+        for _ in range(3):  # dropping a day can make another run too short
+            _drop_short_runs(person, worked)
+        days = roster.assignments[person.id]
+        used: dict[str, int] = {}
+        minutes = 0
+        for first, length in _runs(worked):
+            shift = _shift_for_run(problem, person, length, used, demand, index)
+            if shift is None:
+                continue
+            if person.limits.max_minutes is not None:
+                length = min(length, (person.limits.max_minutes - minutes) // shift.length)
+            if length <= 0 or (length < (person.limits.min_consecutive or 1) and first > 0):
+                continue
+            for day in range(first, first + length):
+                days[day] = shift.id
+            used[shift.id] = used.get(shift.id, 0) + length
+            minutes += length * shift.length
+    return roster
+
+
+def _runs(worked: list[bool]) -> list[tuple[int, int]]:
+    runs, day = [], 0
+    while day < len(worked):
+        if worked[day]:
+            end = day
+            while end < len(worked) and worked[end]:
+                end += 1
+            runs.append((day, end - day))
+            day = end
+        else:
+            day += 1
+    return runs
+
+
+def _drop_short_runs(person: Staff, worked: list[bool]) -> None:
+    least_on = person.limits.min_consecutive or 1
+    least_off = person.limits.min_consecutive_off or 1
+    horizon = len(worked)
+    for first, length in _runs(worked):
+        if 0 < first and first + length < horizon and length < least_on:
+            worked[first : first + length] = [False] * length
+    off = [not w for w in worked]
+    for first, length in _runs(off):
+        if 0 < first and first + length < horizon and length < least_off:
+            # lengthen the rest by giving up the working day after it
+            worked[first + length] = False
+
+
+def _shift_for_run(problem, person, length, used, demand, index):
+    usable = [
+        shift
+        for shift in problem.shifts
+        if shift_refused(person, shift) is None
+        and shift.id not in shift.forbidden_next
+        and used.get(shift.id, 0) + length <= person.limits.max_shifts.get(shift.id, 10**9)
+    ]
+    if not usable:
+        return None
+    ranked = sorted(usable, key=lambda s: -demand.get(s.id, 0))
+    return ranked[index % len(ranked)]

@@ -15,7 +15,8 @@ penalty is linear); successions and daily rest as "shift s on day d excludes eve
 it may not precede on day d+1" (one constraint per s, not per pair); weekly rest, 48-hour
 average, consecutive-day rules and weekends over the per-day "works" literals.
 
-Search: a greedy demand-led roster (`greedy.greedy_roster`) is the hint; when it keeps every
+Search: a greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster` when
+only that one keeps every rule) is the hint; when it keeps every
 hard rule it is completed (slack variables too) so CP-SAT starts from it at once. CP-SAT then
 runs with `workers` workers (its own portfolio: LP-based search for the bound, LNS and
 local search for rosters). `lns_share` > 0 hands the end of the time to our own
@@ -56,7 +57,7 @@ from probity.core.rostering.checker import (
     week_credit,
     weekend_eligible,
 )
-from probity.core.rostering.greedy import greedy_roster
+from probity.core.rostering.greedy import greedy_roster, weekday_roster
 from probity.core.rostering.model import (
     MINUTES_A_DAY,
     Problem,
@@ -125,11 +126,20 @@ def solve(
     model.add_objective()
     if period:
         model.add_period(period)
-    model.add_hint(hint if hint is not None else greedy_roster(problem))
+    model.add_hint(hint if hint is not None else starting_roster(problem))
     result = model.solve(seconds, workers, seed, log, parameters, lns_share)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
     return result
+
+
+def starting_roster(problem: Problem) -> Roster:
+    """The greedy demand-led roster, or the weekday-runs one when only that keeps every rule."""
+    demand_led = greedy_roster(problem)
+    if check(problem, demand_led).valid:
+        return demand_led
+    weekdays = weekday_roster(problem)
+    return weekdays if check(problem, weekdays).valid else demand_led
 
 
 def repair(
