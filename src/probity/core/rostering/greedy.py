@@ -11,7 +11,7 @@ never an answer: only the checker says whether a roster is valid.
 
 from __future__ import annotations
 
-from probity.core.rostering.checker import is_rest_day
+from probity.core.rostering.checker import is_rest_day, runs
 from probity.core.rostering.model import (
     Problem,
     Roster,
@@ -202,7 +202,7 @@ def weekday_roster(problem: Problem) -> Roster:
         days = roster.assignments[person.id]
         used: dict[str, int] = {}
         minutes = 0
-        for first, length in _runs(worked):
+        for first, length in runs(worked, True):
             shift = _shift_for_run(problem, person, length, used, demand, index)
             if shift is None:
                 continue
@@ -217,30 +217,15 @@ def weekday_roster(problem: Problem) -> Roster:
     return roster
 
 
-def _runs(worked: list[bool]) -> list[tuple[int, int]]:
-    runs, day = [], 0
-    while day < len(worked):
-        if worked[day]:
-            end = day
-            while end < len(worked) and worked[end]:
-                end += 1
-            runs.append((day, end - day))
-            day = end
-        else:
-            day += 1
-    return runs
-
-
 def _drop_short_runs(person: Staff, worked: list[bool]) -> None:
     least_on = person.limits.min_consecutive or 1
     least_off = person.limits.min_consecutive_off or 1
     horizon = len(worked)
-    for first, length in _runs(worked):
-        if 0 < first and first + length < horizon and length < least_on:
+    for first, length in runs(worked, True):
+        if first > 0 and first + length < horizon and length < least_on:
             worked[first : first + length] = [False] * length
-    off = [not w for w in worked]
-    for first, length in _runs(off):
-        if 0 < first and first + length < horizon and length < least_off:
+    for first, length in runs(worked, False):
+        if first > 0 and first + length < horizon and length < least_off:
             # lengthen the rest by giving up the working day after it
             worked[first + length] = False
 
