@@ -227,8 +227,8 @@ class _RosterModel:
             self.groups[key] = (self.model.new_bool_var(str(key)), description)
         return self.groups[key][0]
 
-    def _hard(self, constraint, key: tuple, description) -> None:
-        literal = self._group(key, description() if callable(description) else description)
+    def _hard(self, constraint, key: tuple, description: str) -> None:
+        literal = self._group(key, description)
         if literal is not None:
             constraint.only_enforce_if(literal)
 
