@@ -1,7 +1,7 @@
 """The roster solver on the Curtois & Qu nurse rostering benchmark instances (issue 8).
 
 Run: python benchmarks/rostering_nrp.py [--seconds 60] [--workers 2] [--scale-seconds 120]
-     [--instances Instance1 Instance4] [--no-scale]
+     [--instances Instance1 Instance4] [--no-scale] [--lns-share 0.5]
 
 For each instance in shared/benchmarks/nrp/: the objective reached in `--seconds` with
 `--workers` CP-SAT workers, its ratio to the best known solution (best_known.csv), the
@@ -39,6 +39,9 @@ def main() -> None:
     parser.add_argument("--instances", nargs="*")
     parser.add_argument("--scale-seconds", type=float, default=120.0)
     parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument(
+        "--lns-share", type=float, default=0.0, help="time given to our own LNS (default 0)"
+    )
     args = parser.parse_args()
 
     best = _best_known(args.dir / "best_known.csv")
@@ -51,12 +54,16 @@ def main() -> None:
     print(header)
     for name in names:
         problem = read_nrp(args.dir / f"{name}.txt")
-        result = solve(problem, seconds=args.seconds, workers=args.workers)
+        result = solve(
+            problem, seconds=args.seconds, workers=args.workers, lns_share=args.lns_share
+        )
         _row(name, problem, result, best.get(name))
     if not args.no_scale:
         problem = nrp_like(staff=150, weeks=52)
         started = time.monotonic()
-        result = solve(problem, seconds=args.scale_seconds, workers=args.workers)
+        result = solve(
+            problem, seconds=args.scale_seconds, workers=args.workers, lns_share=args.lns_share
+        )
         _row("gen-52w150", problem, result, None)
         print(
             f"  (generated 52 weeks x 150 staff x 4 shifts; {time.monotonic() - started:.0f} s "

@@ -312,3 +312,15 @@ requests:
     result = solve(the_problem, seconds=SECONDS)
     assert result.check.valid
     assert all(s in (None, "E") for s in result.roster.assignments["a"])
+
+
+def test_a_leave_day_between_a_night_and_an_early_is_not_weekly_rest():
+    # Night ends 07:00, leave, Early starts 07:00 two days on: exactly 24 hours is rest,
+    # but a 20:45 night of 11 hours leaves 23h15m, which is not.
+    night = ShiftType("N", 660, start=20 * 60 + 45, night=True)
+    early = ShiftType("E", 480, start=7 * 60)
+    staff = [person("a", opted_out_48h=True, leave_days=frozenset({3}))]
+    wanted = [wants("a", day, "N" if day < 3 else "E") for day in range(8)]
+    result = solved(problem(staff, requests=wanted, shifts=[early, night], days=8))
+    days = result.roster.assignments["a"]
+    assert not (days[2] == "N" and days[4] == "E" and all(days[d] for d in (0, 1, 5, 6)))

@@ -121,10 +121,10 @@ def self_rostered_choices(problem: Problem, seed: int = 0) -> Roster:
         favourite = rng.choice(usable)
         budget = target_minutes(problem, person)
         for request in problem.requests:
-            if request.staff == person.id and request.on and request.shift:
-                if _may_pick(problem, person, days, request.day):
-                    days[request.day] = request.shift
-                    budget -= problem.shift(request.shift).length
+            mine = request.staff == person.id and request.on and request.shift
+            if mine and _may_pick(problem, person, days, request.day):
+                days[request.day] = request.shift
+                budget -= problem.shift(request.shift).length
         order = sorted(
             range(problem.horizon),
             key=lambda d: (problem.is_weekend(d), rng.random()),

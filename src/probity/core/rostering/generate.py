@@ -36,7 +36,7 @@ PRISON_SHIFTS = (
     ShiftType("N", 660, start=20 * 60 + 45, night=True, name="Night"),
 )
 # Staff on a shift at once, per 100 staff, weekday and weekend; split by grade below.
-PRISON_DEMAND = {"E": (13, 11), "L": (12, 10), "LD": (5, 4), "N": (5, 5)}
+PRISON_DEMAND = {"E": (22, 18), "L": (20, 17), "LD": (9, 7), "N": (8, 8)}
 GRADES = (("OSG", 0.2), ("B3", 0.65), ("B4", 0.15))
 
 
@@ -144,13 +144,13 @@ def _prison_cover(staff: int, horizon: int, start: datetime.date) -> list[Cover]
         weekend = (start.weekday() + day) % 7 >= 5
         for shift, (weekday_need, weekend_need) in PRISON_DEMAND.items():
             preferred = round((weekend_need if weekend else weekday_need) * staff / 100)
-            minimum = round(preferred * 0.8)
+            minimum = int(preferred * 0.75)
             cover.append(Cover(day, shift, minimum, preferred, None, 10, 2))
             supervisors = max(1, round(preferred * 0.12))
-            cover.append(Cover(day, shift, supervisors, supervisors, "B4", 10, 0))
+            cover.append(Cover(day, shift, int(supervisors * 0.7), supervisors, "B4", 10, 0))
             if shift != "N":
                 osg = max(1, round(preferred * 0.15))
-                cover.append(Cover(day, shift, osg, osg, "OSG", 5, 0))
+                cover.append(Cover(day, shift, int(osg * 0.7), osg, "OSG", 5, 0))
     return cover
 
 
@@ -186,7 +186,7 @@ def nrp_like(staff: int = 150, weeks: int = 52, seed: int = 1) -> Problem:
         for shift in rng.sample(["E", "L", "N"], rng.choice((0, 0, 1))):
             allowed[shift] = 0
         allowed["N"] = min(allowed["N"], 4 * weeks // 4)
-        off = frozenset(rng.sample(range(horizon), 2 * weeks))
+        off = frozenset(rng.sample(range(horizon), weeks // 2))
         people.append(
             Staff(
                 id=f"P{index:03d}",
@@ -194,7 +194,7 @@ def nrp_like(staff: int = 150, weeks: int = 52, seed: int = 1) -> Problem:
                 limits=Limits(
                     max_shifts=allowed,
                     max_minutes=weeks * 2400,
-                    min_minutes=weeks * 2000,
+                    min_minutes=weeks * 1900,
                     max_consecutive=5,
                     min_consecutive=2,
                     min_consecutive_off=2,

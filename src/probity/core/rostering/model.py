@@ -190,7 +190,7 @@ class Problem:
         return self.weekday(day) >= 5
 
     def weekends(self) -> list[tuple[int, ...]]:
-        """Each weekend in the horizon as its Saturday and Sunday day indexes (either may be cut)."""
+        """Each weekend in the horizon as its Saturday and Sunday (either may be cut)."""
         weekends: dict[int, list[int]] = {}
         for day in range(self.horizon):
             if self.is_weekend(day):
@@ -249,7 +249,7 @@ def target_minutes(problem: Problem, person: Staff) -> int:
 
 
 def fte_factor(person: Staff) -> int:
-    """Tenths by which to multiply a person's nights or weekends to compare full-time equivalents."""
+    """Tenths to multiply a person's nights or weekends by, to compare full-time equivalents."""
     if person.contracted_minutes <= 0:
         return 10
     return max(1, round(10 * FULL_TIME_MINUTES / person.contracted_minutes))

@@ -251,7 +251,7 @@ def _arrangement(item, field: str, calendar: _Calendar) -> Arrangement:
 
     def hours(name: str) -> int | None:
         value = item.get(name)
-        return None if value is None else _minutes(value, f"{field}.{name}", allow_zero=True)
+        return None if value is None else _minutes(value, f"{field}.{name}")
 
     return Arrangement(
         description=str(item.get("description", "")),
@@ -386,7 +386,7 @@ def _int(value, field: str) -> int:
     return value
 
 
-def _minutes(value, field: str, allow_negative: bool = False, allow_zero: bool = True) -> int:
+def _minutes(value, field: str, allow_negative: bool = False) -> int:
     """Hours given as a number, in whole minutes."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadInput(field, f"{value!r} is not a number of hours")

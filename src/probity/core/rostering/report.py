@@ -1,4 +1,4 @@
-"""Plain-text views of rosters, checks and model comparisons (the CLI and benchmarks print these)."""
+"""Plain-text views of rosters, checks and model comparisons, for the CLI and benchmarks."""
 
 from __future__ import annotations
 

@@ -15,6 +15,16 @@ penalty is linear); successions and daily rest as "shift s on day d excludes eve
 it may not precede on day d+1" (one constraint per s, not per pair); weekly rest, 48-hour
 average, consecutive-day rules and weekends over the per-day "works" literals.
 
+Search: a greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster` when
+only that one keeps every rule) is the hint; when it keeps every
+hard rule it is completed (slack variables too) so CP-SAT starts from it at once. CP-SAT then
+runs with `workers` workers (its own portfolio: LP-based search for the bound, LNS and
+local search for rosters). `lns_share` > 0 hands the end of the time to our own
+large-neighbourhood search (free a few people's whole rosters or a few days of everyone's,
+fix the rest, re-solve); on the NRP instances and the generated establishment CP-SAT's own
+portfolio did better on this 2-core machine, so it is off by default. Large models
+(over `LARGE_MODEL` shift variables) skip presolve probing, which cost more than it saved.
+
 Soft goals (weights in `Rules` and on each cover line and request): cover short of or over
 `preferred`, requests not honoured, each started hour away from the contract or annualised
 target, and the spread (most minus fewest, per full-time equivalent) of nights and of
@@ -30,6 +40,7 @@ of rule groups that cannot all hold.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -46,6 +57,7 @@ from probity.core.rostering.checker import (
     week_credit,
     weekend_eligible,
 )
+from probity.core.rostering.greedy import greedy_roster, weekday_roster
 from probity.core.rostering.model import (
     MINUTES_A_DAY,
     Problem,
@@ -60,9 +72,9 @@ from probity.core.rostering.model import (
 from probity.core.rostering.validate import validate_problem
 
 DEFAULT_CHANGE_WEIGHT = 1000
-LNS_SHARE = 0.7  # of the time limit spent improving by large-neighbourhood search
-LNS_STEP_SECONDS = 1.0
-_DEBUG = bool(__import__("os").environ.get("ROSTER_DEBUG"))
+LNS_SHARE = 0.0  # by default CP-SAT's own LNS: it beat ours on every instance measured
+LNS_STEP_SECONDS = 3.0
+LARGE_MODEL = 20_000  # shift variables
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -106,20 +118,28 @@ def solve(
 ) -> SolveResult:
     """Find the best roster within `seconds`; explain the conflict if none exists.
 
-    `hint` starts the search from a roster; `period` (days) makes every person's roster
-    repeat, as a fixed shift pattern does; `parameters` are CP-SAT's, by name;
-    `lns_share` is the part of the time given to large-neighbourhood search."""
+    `hint` starts the search from a roster (by default `greedy.greedy_roster`'s); `period`
+    (days) makes every person's roster repeat, as a fixed shift pattern does; `parameters`
+    are CP-SAT's, by name; `lns_share` is the part of the time given to our own LNS."""
     validate_problem(problem)
     model = _RosterModel(problem)
     model.add_objective()
     if period:
         model.add_period(period)
-    if hint is not None:
-        model.add_hint(hint)
+    model.add_hint(hint if hint is not None else starting_roster(problem))
     result = model.solve(seconds, workers, seed, log, parameters, lns_share)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
     return result
+
+
+def starting_roster(problem: Problem) -> Roster:
+    """The greedy demand-led roster, or the weekday-runs one when only that keeps every rule."""
+    demand_led = greedy_roster(problem)
+    if check(problem, demand_led).valid:
+        return demand_led
+    weekdays = weekday_roster(problem)
+    return weekdays if check(problem, weekdays).valid else demand_led
 
 
 def repair(
@@ -165,13 +185,23 @@ def explain_infeasible(problem: Problem, *, seconds: float = 10.0) -> list[str]:
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    def __init__(self):
+    """Notes when the first roster was found; with `stop_after`, ends the search at the first
+    roster found after that many seconds (or at once then, if one is already in hand)."""
+
+    def __init__(self, stop_after: float | None = None):
         super().__init__()
         self.first: float | None = None
+        self.stop_after = stop_after
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = self.wall_time
+        if self.stop_after is not None and self.wall_time >= self.stop_after:
+            self.stop_search()
+
+    def stop_if_found(self) -> None:
+        if self.first is not None:
+            self.stop_search()
 
 
 class _RosterModel:
@@ -183,6 +213,7 @@ class _RosterModel:
         self.costs: list = []
         self.x: dict[tuple[int, int, str], cp_model.IntVar] = {}
         self.people = list(problem.staff)
+        self.hint: Roster | None = None
         self.index = {person.id: e for e, person in enumerate(self.people)}
         self._variables()
         self._hard_rules()
@@ -196,8 +227,8 @@ class _RosterModel:
             self.groups[key] = (self.model.new_bool_var(str(key)), description)
         return self.groups[key][0]
 
-    def _hard(self, constraint, key: tuple, description) -> None:
-        literal = self._group(key, description() if callable(description) else description)
+    def _hard(self, constraint, key: tuple, description: str) -> None:
+        literal = self._group(key, description)
         if literal is not None:
             constraint.only_enforce_if(literal)
 
@@ -220,7 +251,7 @@ class _RosterModel:
                     reason = absent or refused[shift.id]
                     if reason and not self.explain:
                         continue
-                    var = self.model.new_bool_var(f"x[{person.id},{day},{shift.id}]")
+                    var = self.model.new_bool_var("")
                     self.x[e, day, shift.id] = var
                     shifts.append(var)
                     for why in {absent, refused[shift.id]} - {None}:
@@ -234,20 +265,23 @@ class _RosterModel:
             return 0
         if len(shifts) == 1:
             return shifts[0]
-        works = self.model.new_bool_var(f"w[{staff_id},{day}]")
-        self.model.add(sum(shifts) == works)  # at most one shift a day
+        works = self.model.new_bool_var("")
+        self.model.add(_sum(shifts) == works)  # at most one shift a day
         return works
 
     def _shift_var(self, e: int, day: int, shift_id: str):
         return self.x.get((e, day, shift_id), 0)
 
-    def _minutes(self, e: int, days) -> list:
-        return [
-            shift.length * self.x[e, day, shift.id]
-            for day in days
-            for shift in self.problem.shifts
-            if (e, day, shift.id) in self.x
-        ]
+    def _minutes(self, e: int, days):
+        """Minutes person e works on these days, as one linear expression."""
+        variables, lengths = [], []
+        for day in days:
+            for shift in self.problem.shifts:
+                var = self.x.get((e, day, shift.id))
+                if var is not None:
+                    variables.append(var)
+                    lengths.append(shift.length)
+        return cp_model.LinearExpr.weighted_sum(variables, lengths)
 
     # -- hard rules
 
@@ -265,11 +299,13 @@ class _RosterModel:
         problem = self.problem
         self.cover_counts = []
         for i, cover in enumerate(problem.cover):
-            count = sum(
-                self._shift_var(e, cover.day, cover.shift)
+            working = [
+                var
                 for e, person in enumerate(self.people)
                 if person.has_skill(cover.skill)
-            )
+                and (var := self.x.get((e, cover.day, cover.shift))) is not None
+            ]
+            count = _sum(working) if working else self.model.new_constant(0)
             self.cover_counts.append(count)
             if cover.minimum > 0:
                 skill = f" {cover.skill}" if cover.skill else ""
@@ -277,8 +313,6 @@ class _RosterModel:
                     f"cover minimum: at least {cover.minimum}{skill} staff on "
                     f"{problem.shift(cover.shift).label}, {problem.day_label(cover.day)}"
                 )
-                if isinstance(count, int):  # nobody can work it at all
-                    count = self.model.new_constant(0)
                 self._hard(self.model.add(count >= cover.minimum), ("cover-minimum", i), text)
 
     def _successions(self, e: int, person: Staff) -> None:
@@ -300,7 +334,7 @@ class _RosterModel:
                         first = self.x.get((e, day, shift.id))
                         after = [self.x[k] for f in followers if (k := (e, day + gap, f)) in self.x]
                         if first is not None and after:
-                            self._hard(self.model.add(first + sum(after) <= 1), key, text)
+                            self._hard(self.model.add(first + _sum(after) <= 1), key, text)
 
     def _weekly_rest(self, e: int, person: Staff) -> None:
         problem = self.problem
@@ -315,22 +349,30 @@ class _RosterModel:
         key, text = self._person_rule("weekly-rest", person)
         rest_days = []
         for day in range(problem.horizon):
-            off = 1 - self.work[e][day] if not isinstance(self.work[e][day], int) else 1
-            if not short or day == 0 or day == problem.horizon - 1 or isinstance(off, int):
+            works = self.work[e][day]
+            off = 1 if isinstance(works, int) else 1 - works  # an int here is 0: cannot work
+            pairs = [
+                (before, after)
+                for a, b in short
+                if 0 < day < problem.horizon - 1
+                and (before := self.x.get((e, day - 1, a))) is not None
+                and (after := self.x.get((e, day + 1, b))) is not None
+            ]
+            if not pairs:
                 rest_days.append(off)
                 continue
-            rest = self.model.new_bool_var(f"rest[{person.id},{day}]")
-            self.model.add(rest <= off)
-            for a, b in short:
-                before, after = self.x.get((e, day - 1, a)), self.x.get((e, day + 1, b))
-                if before is not None and after is not None:
-                    self.model.add(rest + before + after <= 2)
+            # A day off (leave included) is a rest day only with 24 hours between its neighbours.
+            rest = self.model.new_bool_var("")
+            if not isinstance(off, int):
+                self.model.add(rest <= off)
+            for before, after in pairs:
+                self.model.add(rest + before + after <= 2)
             rest_days.append(rest)
         for first in range(problem.horizon - 6):
             window = rest_days[first : first + 7]
             if any(isinstance(v, int) and v == 1 for v in window):
                 continue
-            self._hard(self.model.add(sum(window) >= 1), key, text)
+            self._hard(self.model.add(_sum(window) >= 1), key, text)
 
     def _average_48h(self, e: int, person: Staff) -> None:
         problem = self.problem
@@ -340,19 +382,16 @@ class _RosterModel:
         windows = reference_windows(problem)
         if len(windows) == 1:
             minutes = self._minutes(e, windows[0])
-            if minutes:
-                self._hard(
-                    self.model.add(sum(minutes) <= average_limit(problem, windows[0])), key, text
-                )
+            self._hard(self.model.add(minutes <= average_limit(problem, windows[0])), key, text)
             return
         blocks = {}  # minutes per 7-day block, shared by the overlapping windows
         for first in range(0, problem.horizon - 6, 7):
             block = self.model.new_int_var(0, 7 * MINUTES_A_DAY, f"m[{person.id},{first}]")
-            self.model.add(block == sum(self._minutes(e, range(first, first + 7))))
+            self.model.add(block == (self._minutes(e, range(first, first + 7))))
             blocks[first] = block
         for window in windows:
             parts = [blocks[first] for first in range(window[0], window[-1], 7)]
-            self._hard(self.model.add(sum(parts) <= average_limit(problem, window)), key, text)
+            self._hard(self.model.add(_sum(parts) <= average_limit(problem, window)), key, text)
 
     def _arrangement_weeks(self, e: int, person: Staff) -> None:
         terms = person.arrangement
@@ -363,10 +402,10 @@ class _RosterModel:
         ):
             return
         for week in self.problem.calendar_weeks():
-            minutes = sum(self._minutes(e, week))
+            minutes = self._minutes(e, week)
             if terms.max_days_per_week is not None:
                 key, text = self._person_rule("arrangement-days-a-week", person)
-                worked = sum(self.work[e][day] for day in week)
+                worked = _sum(self.work[e][day] for day in week)
                 self._hard(self.model.add(worked <= terms.max_days_per_week), key, text)
             key, text = self._person_rule("arrangement-hours-a-week", person)
             if terms.max_minutes_per_week is not None:
@@ -396,21 +435,20 @@ class _RosterModel:
                     self.x[k] for d in range(problem.horizon) if (k := (e, d, shift_id)) in self.x
                 ]
                 if count:
-                    self._hard(self.model.add(sum(count) <= most), key, text)
+                    self._hard(self.model.add(_sum(count) <= most), key, text)
         minutes = self._minutes(e, range(problem.horizon))
-        if limits.max_minutes is not None and minutes:
+        if limits.max_minutes is not None:
             key, text = self._person_rule("max-minutes", person)
-            self._hard(self.model.add(sum(minutes) <= limits.max_minutes), key, text)
+            self._hard(self.model.add(minutes <= limits.max_minutes), key, text)
         if limits.min_minutes:
             key, text = self._person_rule("min-minutes", person)
-            total = sum(minutes) if minutes else self.model.new_constant(0)
-            self._hard(self.model.add(total >= limits.min_minutes), key, text)
+            self._hard(self.model.add(minutes >= limits.min_minutes), key, text)
         literal = [self._literal(v) for v in work]
         if limits.max_consecutive is not None and limits.max_consecutive < problem.horizon:
             most = limits.max_consecutive
             key, text = self._person_rule("max-consecutive", person, f" ({most})")
             for first in range(problem.horizon - most):
-                self._hard(self.model.add(sum(work[first : first + most + 1]) <= most), key, text)
+                self._hard(self.model.add(_sum(work[first : first + most + 1]) <= most), key, text)
         for rule, least, on in (
             ("min-consecutive", limits.min_consecutive, True),
             ("min-consecutive-off", limits.min_consecutive_off, False),
@@ -433,7 +471,7 @@ class _RosterModel:
                     if not isinstance(work[day], int):
                         self.model.add_implication(work[day], worked)
                 weekends.append(worked)
-            self._hard(self.model.add(sum(weekends) <= limits.max_weekends), key, text)
+            self._hard(self.model.add(_sum(weekends) <= limits.max_weekends), key, text)
 
     def _literal(self, value):
         return self.model.new_constant(value) if isinstance(value, int) else value
@@ -469,7 +507,7 @@ class _RosterModel:
             self._spread_cost(weekend_eligible(problem), rules.weekend_fairness_weight, night=False)
 
     def _hours_cost(self, e: int, person: Staff, weight: int) -> None:
-        total = sum(self._minutes(e, range(self.problem.horizon)))
+        total = self._minutes(e, range(self.problem.horizon))
         target = target_minutes(self.problem, person)
         hours = self.model.new_int_var(0, self.problem.horizon * 24 + target // 60 + 1, "")
         self.model.add(60 * hours >= total - target)
@@ -484,7 +522,7 @@ class _RosterModel:
         most, fewest = self.model.new_int_var(0, top, ""), self.model.new_int_var(0, top, "")
         for person in pool:
             e = self.index[person.id]
-            count = sum(
+            count = _sum(
                 self.x[e, day, shift.id]
                 for day in range(problem.horizon)
                 for shift in problem.shifts
@@ -515,14 +553,29 @@ class _RosterModel:
                 self.model.add(var == (earlier if earlier is not None else 0))
 
     def add_hint(self, roster: Roster) -> None:
+        self.hint = roster
         for (e, day, shift_id), var in self.x.items():
             days = roster.assignments.get(self.people[e].id)
             self.model.add_hint(var, bool(days) and days[day] == shift_id)
+        for e, person in enumerate(self.people):  # the "works that day" literals too
+            days = roster.assignments.get(person.id) or [None] * self.problem.horizon
+            for day, works in enumerate(self.work[e]):
+                if not isinstance(works, int) and all(
+                    works is not self.x[k] for k in self.x_of(e, day)
+                ):
+                    self.model.add_hint(works, days[day] is not None)
+
+    def x_of(self, e: int, day: int) -> list[tuple]:
+        return [k for s in self.problem.shifts if (k := (e, day, s.id)) in self.x]
 
     # -- solving
 
     def _solver(self, seconds: float, workers: int, seed: int = 0, log: bool = False):
         solver = cp_model.CpSolver()
+        if len(self.x) > LARGE_MODEL:  # presolve's probing costs more than it saves here
+            solver.parameters.cp_model_probing_level = 0
+            solver.parameters.max_presolve_iterations = 1
+        solver.parameters.hint_conflict_limit = 1000
         solver.parameters.max_time_in_seconds = max(0.1, seconds)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
@@ -542,13 +595,17 @@ class _RosterModel:
         bound), then our own large-neighbourhood search for the rest: free a few people's
         whole rosters, or a few days of everyone's, fix the rest, re-solve, keep if no worse."""
         if self.costs:
-            self.model.minimize(sum(self.costs))
+            self.model.minimize(_sum(self.costs))
         started = time.monotonic()
-        first_part = seconds * (1 - lns_share) if self.costs else seconds
-        solver, status, callback = self._run(self.model, first_part, workers, seed, log, parameters)
-        if status == cp_model.UNKNOWN and seconds - first_part > 1:  # no roster yet: keep going
-            rest = seconds - (time.monotonic() - started)
-            solver, status, callback = self._run(self.model, rest, workers, seed, log, parameters)
+        hinted_at = None
+        if self.hint is not None and self._complete_hint(min(10.0, seconds / 4)):
+            hinted_at = time.monotonic() - started  # the hint is itself a valid roster
+        offset = time.monotonic() - started
+        first_part = max(0.0, seconds * (1 - lns_share) - offset) if self.costs else None
+        solver, status, callback = self._run(
+            self.model, seconds - offset, workers, seed, log, parameters, stop_after=first_part
+        )
+        found = [t for t in (hinted_at, callback.first and callback.first + offset) if t]
         name = _STATUS.get(status, "unknown")
         if name == "invalid":
             raise RuntimeError(self.model.validate())
@@ -569,19 +626,45 @@ class _RosterModel:
             objective=round(objective),
             best_bound=bound,
             seconds=time.monotonic() - started,
-            first_feasible_seconds=callback.first,
+            first_feasible_seconds=min(found) if found else None,
             check=check(self.problem, roster),
         )
 
-    def _run(self, model, seconds, workers, seed, log=False, parameters=None):
+    def _complete_hint(self, seconds: float) -> bool:
+        """If the hinted roster keeps every hard rule, hint every variable (slacks included)
+        from it, so that CP-SAT starts from it at once; otherwise leave the partial hint."""
+        fixed = self.model.clone()
+        fixed.clear_hints()
+        for (e, day, shift_id), var in self.x.items():
+            days = self.hint.assignments.get(self.people[e].id)
+            value = bool(days) and days[day] == shift_id
+            fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
+        solver = self._solver(seconds, workers=1)
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        self.model.clear_hints()
+        for index in range(len(self.model.proto.variables)):
+            value = solver.value(fixed.get_int_var_from_proto_index(index))
+            self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
+        return True
+
+    def _run(self, model, seconds, workers, seed, log=False, parameters=None, stop_after=None):
         solver = self._solver(seconds, workers, seed, log)
         for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
             if isinstance(value, list):
                 getattr(solver.parameters, name).extend(value)
             else:
                 setattr(solver.parameters, name, value)
-        callback = _FirstSolution()
-        status = solver.solve(model, callback)
+        callback = _FirstSolution(stop_after)
+        timer = None
+        if stop_after is not None:  # hand over to our LNS once a roster is in hand
+            timer = threading.Timer(stop_after, callback.stop_if_found)
+            timer.start()
+        try:
+            status = solver.solve(model, callback)
+        finally:
+            if timer is not None:
+                timer.cancel()
         return solver, status, callback
 
     def _improve(self, keys, values, objective, deadline, workers, seed):
@@ -600,19 +683,12 @@ class _RosterModel:
             solver, status, _ = self._run(
                 sub, min(left, LNS_STEP_SECONDS), workers, rng.randrange(1 << 30)
             )
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                if solver.objective_value <= objective:
-                    objective = solver.objective_value
-                    values = [
-                        solver.value(sub.get_bool_var_from_proto_index(self.x[k].index))
-                        for k in keys
-                    ]
-            if _DEBUG:
-                print(
-                    f"lns {self._kind} {time.monotonic() - deadline:6.1f} share {share:.2f} {len(free)} free "
-                    f"status {status} objective {objective}",
-                    flush=True,
-                )
+            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            if found and solver.objective_value <= objective:
+                objective = solver.objective_value
+                values = [
+                    solver.value(sub.get_bool_var_from_proto_index(self.x[k].index)) for k in keys
+                ]
             share = (
                 min(0.6, share * 1.15) if status == cp_model.OPTIMAL else max(0.03, share * 0.85)
             )
@@ -622,11 +698,10 @@ class _RosterModel:
         """The x keys set free: some people's whole rosters, a window of days, or both."""
         horizon, people = self.problem.horizon, len(self.people)
         kind = rng.random()
-        self._kind = "staff" if kind < 0.45 else "days" if kind < 0.75 else "both"
-        if kind < 0.45:
+        if kind < 0.7:  # whole rosters of a few people: where most improvements come from
             chosen = set(rng.sample(range(people), max(2, round(share * people))))
             return {key for key in self.x if key[0] in chosen}
-        if kind < 0.75:
+        if kind < 0.85:
             width = max(3, round(share * horizon))
             first = rng.randrange(0, max(1, horizon - width + 1))
             return {key for key in self.x if first <= key[1] < first + width}
@@ -655,6 +730,11 @@ class _RosterModel:
             return True
         core = solver.sufficient_assumptions_for_infeasibility()
         return [literals[index] for index in core if index in literals] or list(keys)
+
+
+def _sum(terms) -> cp_model.LinearExpr:
+    """A sum of linear terms built in one go (Python's sum() nests one object a term)."""
+    return cp_model.LinearExpr.sum(list(terms))
 
 
 def _reason_detail(rule: str, person: Staff) -> str:
