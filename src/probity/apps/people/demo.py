@@ -176,6 +176,9 @@ def demo_load() -> DemoReport:
         for spec in demo_organisations():
             organisation = _load_organisation(spec, password, report)
             report.organisations.append(organisation)
+        from probity.apps.rostering.demo import rostering_demo_load  # imports this module
+
+        rostering_demo_load(report, password)
     return report
 
 
