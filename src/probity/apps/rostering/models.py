@@ -245,10 +245,11 @@ class Roster(ConcurrentTransitionMixin, models.Model):
         return self.start + datetime.timedelta(days=7 * self.weeks - 1)
 
     @property
-    def gap(self) -> float | None:
+    def gap_percent(self) -> int | None:
+        """How far the penalty may be above the best possible, as the solver's bound proves."""
         if self.objective is None or self.best_bound is None:
             return None
-        return max(0.0, self.objective - self.best_bound) / max(1, abs(self.objective))
+        return round(100 * max(0.0, self.objective - self.best_bound) / max(1, abs(self.objective)))
 
     @transition(field=status, source=RosterStatus.SOLVING, target=RosterStatus.SOLVED)
     def solved(self) -> None:

@@ -207,7 +207,9 @@ class Shift:
 
 
 def my_shifts(person: Person, *, since: datetime.date | None = None, days: int = 56) -> list[Shift]:
-    """The person's shifts on published rosters from today (or `since`), soonest first."""
+    """The person's shifts on published rosters still to end, from today (or all from
+    `since`), soonest first."""
+    now = timezone.now() if since is None else None
     since = since or timezone.localdate()
     rows = (
         Assignment.objects.filter(
@@ -219,7 +221,8 @@ def my_shifts(person: Person, *, since: datetime.date | None = None, days: int =
         .select_related("shift", "roster__team__team")
         .order_by("on", "shift__starts")
     )
-    return [_shift(row) for row in rows]
+    shifts = [_shift(row) for row in rows]
+    return [shift for shift in shifts if now is None or shift.ends > now]
 
 
 def roster_shifts(roster: Roster) -> list[tuple[Person, Shift]]:

@@ -266,6 +266,8 @@ def swap_request(
     roster = team and selectors.published_roster(team, gives)
     if roster is None or selectors.shift_on(roster, person, gives) is None:
         raise BadInput("gives", "You have no published shift on that day to swap")
+    if gives < timezone.localdate():
+        raise BadInput("gives", "That shift has already been worked")
     if colleague.pk == person.pk or colleague.team_id != person.team_id:
         raise BadInput("colleague", "Choose a colleague from your team")
     if takes is not None and (takes < roster.start or takes > roster.end):
