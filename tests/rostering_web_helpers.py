@@ -61,13 +61,16 @@ def wing(minimum: int = 0):
         "c": person(org, "c", team, manager),
         "outsider": person(org, "outsider", other, governor),
     }
-    early = ShiftType.objects.create(
-        establishment=establishment, code="E", name="Early", starts=datetime.time(7), length_minutes=480
-    )  # fmt: skip
-    late = ShiftType.objects.create(
-        establishment=establishment, code="L", name="Late", starts=datetime.time(14), length_minutes=480
-    )  # fmt: skip
-    for shift in (early, late):
+    shifts = [
+        ShiftType.objects.create(
+            establishment=establishment, code=code, name=name, starts=starts, length_minutes=480
+        )
+        for code, name, starts in (
+            ("E", "Early", datetime.time(7)),
+            ("L", "Late", datetime.time(14)),
+        )
+    ]
+    for shift in shifts:
         for weekday in range(7):
             Demand.objects.create(
                 team=rostered, shift=shift, weekday=weekday, minimum=minimum, preferred=1

@@ -86,6 +86,25 @@ def test_problem_for_carries_the_agreed_arrangement_demand_and_sickness(setup):
     assert found.shifts["L"].start_minutes == 14 * 60
 
 
+def test_term_time_keeps_the_school_holidays_free(setup):
+    team, people = setup
+    establishment = team.establishment
+    establishment.school_holidays = [[day(3).isoformat(), day(4).isoformat()]]
+    establishment.save()
+    request = flexible_working_apply(
+        person=people["c"],
+        pattern="annualised-hours",
+        term_time=True,
+        start_date=MONDAY,
+        reason="School terms only.",
+    )
+    flexible_working_decide(request=request, actor=people["manager"], decision="approve")
+    found = problem_for(team, MONDAY, 1)
+    staff = {s.name: s for s in found.problem.staff}
+    assert staff["C"].arrangement.unavailable_days == {3, 4}
+    assert staff["A"].arrangement.unavailable_days == set()
+
+
 def test_problem_for_refuses_a_start_that_is_not_a_monday(setup):
     team, _ = setup
     with pytest.raises(BadInput) as error:
@@ -146,6 +165,22 @@ def test_only_the_teams_managers_can_solve_or_publish(setup):
     draft = published(team, people["manager"], {}, status=RosterStatus.SOLVED)
     with pytest.raises(PermissionDenied):
         services.roster_publish(roster=draft, actor=people["outsider"])
+
+
+def test_a_solve_stalled_by_a_restart_fails_when_the_team_is_rostered_again(setup, settings):
+    settings.PROBITY_ROSTER_INLINE_SECONDS = 0
+    team, people = setup
+    stalled = services.roster_solve(
+        team=team, start=MONDAY, weeks=1, actor=people["manager"], seconds=10
+    )  # its thread never runs: the process "restarted"
+    Roster.objects.filter(pk=stalled.pk).update(
+        created_at=stalled.created_at - datetime.timedelta(hours=1)
+    )
+    settings.PROBITY_ROSTER_INLINE_SECONDS = 5
+    services.roster_solve(team=team, start=MONDAY, weeks=1, actor=people["manager"], seconds=1)
+    stalled.refresh_from_db()
+    assert stalled.status == RosterStatus.FAILED
+    assert "stopped without finishing" in stalled.failure
 
 
 def test_sickness_is_repaired_with_few_changes_and_the_gap_shows_until_then(setup, client):
@@ -291,8 +326,13 @@ def test_staff_see_their_teams_published_roster_only(client, week):
     page = client.get(f"/rostering/teams/{team.pk}/weeks/{MONDAY}?version={draft.pk}")
     assert page.status_code == 200
     assert "version 1 (published)" in page.content.decode()
-    for path in (f"/rostering/teams/{team.pk}/solve", f"/rostering/rosters/{draft.pk}",
-                 f"/rostering/rosters/{draft.pk}.csv", f"/rostering/teams/{team.pk}/sickness"):  # fmt: skip
+    managers_only = (
+        f"/rostering/teams/{team.pk}/solve",
+        f"/rostering/teams/{team.pk}/sickness",
+        f"/rostering/rosters/{draft.pk}",
+        f"/rostering/rosters/{draft.pk}.csv",
+    )
+    for path in managers_only:
         assert client.get(path).status_code == 404, path
     assert client.get(f"/rostering/rosters/{roster.pk}.csv").status_code == 200
 
@@ -316,6 +356,17 @@ def test_managers_up_the_line_see_every_version_and_roster(client, week):
         assert "Version 2" in page and "Ready to review" in page
         assert client.get(f"/rostering/teams/{roster.team.pk}/solve").status_code == 200
         assert client.get(f"/rostering/rosters/{draft.pk}").status_code == 200
+
+
+def test_a_detail_office_planner_rosters_the_team_without_managing_anyone(client, week):
+    roster, people = week
+    team = roster.team
+    client.force_login(people["outsider"].user)
+    assert client.get(f"/rostering/teams/{team.pk}/solve").status_code == 404
+    team.planners.add(people["outsider"])
+    assert client.get(f"/rostering/teams/{team.pk}/solve").status_code == 200
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    assert services.swap_approve(swap=swap, actor=people["outsider"]).status == "approved"
 
 
 def test_the_solve_page_names_the_field_at_fault(client, week):
@@ -412,6 +463,10 @@ def test_api_my_shifts_and_team_roster_with_the_pages_permissions(client, week):
     assert {row["staff_number"]: row["shifts"][1] for row in answer["rows"]}["b"] == "E"
     assert client.get(path, **_token(people["outsider"])).status_code == 404
     assert client.get(path).status_code == 401
+    draft = published(roster.team, people["manager"], {}, status=RosterStatus.SOLVED, version=2)
+    asked = f"{path}?version={draft.pk}"
+    assert client.get(asked, **_token(people["manager"])).json()["status"] == "solved"
+    assert client.get(asked, **_token(people["b"])).json()["status"] == "published"
 
 
 def test_api_swap_asked_refused_by_the_checker_then_approved(client, week):

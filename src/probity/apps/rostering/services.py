@@ -76,7 +76,9 @@ def roster_solve(
         raise BadInput("seconds", f"give the solver 1 to {MAX_SECONDS} seconds")
     validate_problem(problem_for(team, start, weeks).problem)  # BadInput before anything runs
     with transaction.atomic():
-        latest = Roster.objects.select_for_update().filter(team=team, start=start)
+        RosteredTeam.objects.select_for_update().get(pk=team.pk)  # one new version at a time
+        _fail_stalled(team)
+        latest = Roster.objects.filter(team=team, start=start)
         version = max([r.version for r in latest] or [0]) + 1
         roster = Roster.objects.create(
             team=team,
@@ -116,6 +118,8 @@ def _in_background(roster_pk: int) -> None:
 def roster_run_solver(roster_pk: int) -> None:
     """Run the solver for a roster being worked out and store what it found."""
     roster = Roster.objects.select_related("team__establishment", "repairs").get(pk=roster_pk)
+    if roster.status != RosterStatus.SOLVING:
+        return
     found = problem_for(roster.team, roster.start, roster.weeks)
     try:
         if roster.repairs is not None:
@@ -170,6 +174,17 @@ def _finish(roster_pk, result, found, failure: str = "") -> None:
             obj=roster,
             details={"solver": roster.solver_status, "objective": roster.objective},
         )
+
+
+def _fail_stalled(team: RosteredTeam) -> None:
+    """Versions whose solver stopped without finishing (the web process restarted) fail, so
+    that nobody waits for them."""
+    for roster in Roster.objects.select_for_update().filter(team=team, status=RosterStatus.SOLVING):
+        if selectors.roster_progress(roster)["stalled"]:
+            roster.fail()
+            roster.failure = "The solver stopped without finishing; it was worked out again."
+            roster.save()
+            audit_record(actor=None, action="roster.failed", obj=roster, details={"stalled": True})
 
 
 def _no_roster(result) -> str:
