@@ -281,12 +281,14 @@ def may_see_swap(person: Person | None, swap: SwapRequest) -> bool:
     )
 
 
-def swap_colleagues(person: Person, team: RosteredTeam) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(team=team.team, active=True, rostering__isnull=False)
-        .exclude(pk=person.pk)
-        .order_by("name")
+def rostered_staff(team: RosteredTeam) -> QuerySet[Person]:
+    return Person.objects.filter(team=team.team, active=True, rostering__isnull=False).order_by(
+        "name"
     )
+
+
+def swap_colleagues(person: Person, team: RosteredTeam) -> QuerySet[Person]:
+    return rostered_staff(team).exclude(pk=person.pk)
 
 
 def roster_progress(roster: Roster) -> dict:

@@ -164,7 +164,7 @@ def sickness(request, pk: int):
     )
     if published is None:
         return render(request, "rostering/sickness.html", {"team": found, "published": None})
-    people = list(selectors.swap_colleagues(request.person, found))
+    people = list(selectors.rostered_staff(found))
     days = day_choices(published.start, 7 * published.weeks)
     form = SicknessForm(request.POST or None, people=people, days=days, initial={"days": 1})
     if request.method == "POST" and form.is_valid():
