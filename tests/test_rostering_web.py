@@ -158,6 +158,24 @@ def test_no_roster_meets_impossible_demand_and_the_page_says_which_rules_conflic
     assert "Rules that cannot all hold" in page
 
 
+def test_a_day_off_asked_for_on_the_page_is_met_by_the_next_roster(setup, client):
+    team, people = setup
+    Demand.objects.filter(team=team).update(minimum=1)
+    client.force_login(people["a"].user)
+    answer = client.post("/rostering/requests", {"on": day(1).isoformat(), "shift": ""})
+    assert answer.status_code == 422
+    assert "Select whether you would like to work or be off" in answer.content.decode()
+    client.post("/rostering/requests", {"on": day(1).isoformat(), "shift": "", "work": "off"})
+    asked = people["a"].shift_requests.get()
+    assert (asked.on, asked.work, _actions(asked)) == (day(1), False, ["shift_request.added"])
+    found = problem_for(team, MONDAY, 1)
+    assert [(r.day, r.on) for r in found.problem.requests] == [(1, False)]
+    roster = services.roster_solve(
+        team=team, start=MONDAY, weeks=1, actor=people["manager"], seconds=2
+    )
+    assert not Assignment.objects.filter(roster=roster, person=people["a"], on=day(1)).exists()
+
+
 def test_only_the_teams_managers_can_solve_or_publish(setup):
     team, people = setup
     with pytest.raises(PermissionDenied):

@@ -146,3 +146,33 @@ class DecisionForm(GovukForm):
         if cleaned.get("decision") == "refuse" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "Say why the swap is refused")
         return cleaned
+
+
+class ShiftRequestForm(GovukForm):
+    on = forms.ChoiceField(
+        label="Which day",
+        error_messages={
+            "required": "Select the day",
+            "invalid_choice": "Select a day from the list",
+        },
+    )
+    shift = forms.ChoiceField(
+        label="Which shift",
+        required=False,
+        error_messages={"invalid_choice": "Select a shift from the list"},
+    )
+    work = forms.ChoiceField(
+        choices=(("off", "I would like it off"), ("work", "I would like to work it")),
+        error_messages={"required": "Select whether you would like to work or be off"},
+    )
+
+    def __init__(self, *args, shifts, days: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].choices = days
+        self.fields["shift"].choices = [("", "Any shift"), *((s.code, s.name) for s in shifts)]
+
+    def clean_on(self) -> datetime.date:
+        return datetime.date.fromisoformat(self.cleaned_data["on"])
+
+    def work_items(self) -> list[dict]:
+        return self.items("work", self.fields["work"].choices)

@@ -23,6 +23,7 @@ from probity.apps.rostering.models import (
     Roster,
     RosteredTeam,
     RosterStatus,
+    ShiftRequest,
     SwapRequest,
     SwapStatus,
 )
@@ -253,6 +254,12 @@ def shift_on(roster: Roster, person: Person, day: datetime.date) -> Assignment |
         Assignment.objects.filter(roster=roster, person=person, on=day)
         .select_related("shift")
         .first()
+    )
+
+
+def shift_requests_of(person: Person) -> QuerySet[ShiftRequest]:
+    return ShiftRequest.objects.filter(person=person, on__gte=timezone.localdate()).select_related(
+        "shift"
     )
 
 

@@ -35,6 +35,8 @@ from probity.apps.rostering.models import (
     Roster,
     RosteredTeam,
     RosterStatus,
+    ShiftRequest,
+    ShiftType,
     SwapRequest,
 )
 from probity.apps.rostering.problems import problem_for, roster_to_core
@@ -262,6 +264,42 @@ def sickness_record(
             details={"person": person.pk, "kind": "sick", "days": (last_day - first_day).days + 1},
         )
     return absence
+
+
+def shift_request_add(
+    *, actor: Any, on: datetime.date, work: bool, shift: ShiftType | None = None
+) -> ShiftRequest:
+    """A member of staff asks to work (or to be off) a day or one shift that day; the next
+    roster worked out meets it if it can (a soft goal, weighed against cover and fairness)."""
+    person = _person(actor)
+    team = selectors.team_of(person)
+    if team is None or not hasattr(person, "rostering"):
+        raise BadInput("person", "You are not on a rostered team")
+    if on < timezone.localdate():
+        raise BadInput("on", "Choose a day from today on")
+    if shift is not None and shift.establishment_id != team.establishment_id:
+        raise BadInput("shift", "Choose one of your establishment's shifts")
+    with transaction.atomic():
+        if ShiftRequest.objects.filter(person=person, on=on).exists():
+            raise BadInput("on", "You have already asked about that day; withdraw that first")
+        request = ShiftRequest.objects.create(person=person, on=on, shift=shift, work=work)
+        audit_record(
+            actor=person.user,
+            action="shift_request.added",
+            obj=request,
+            details={"work": work, "shift": shift and shift.code},
+        )
+    return request
+
+
+def shift_request_withdraw(*, actor: Any, request: ShiftRequest) -> None:
+    person = _person(actor)
+    with transaction.atomic():
+        locked = ShiftRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.person_id != person.pk:
+            raise PermissionDenied("Only the person who asked can withdraw it.")
+        audit_record(actor=person.user, action="shift_request.withdrawn", obj=locked, details={})
+        locked.delete()
 
 
 # --- shift swaps ------------------------------------------------------------------------------

@@ -18,6 +18,12 @@ urlpatterns = [
     path("rostering/rosters/<int:pk>/publish", views.publish, name="publish"),
     path("rostering/rosters/<int:pk>.csv", views.roster_csv, name="roster_csv"),
     path("rostering/rosters/<int:pk>.ics", views.roster_ics, name="roster_ics"),
+    path("rostering/requests", views.shift_requests, name="requests"),
+    path(
+        "rostering/requests/<int:pk>/withdraw",
+        views.shift_request_withdraw,
+        name="request_withdraw",
+    ),
     path("rostering/swaps", views.swaps, name="swaps"),
     path("rostering/swaps/new/<str:day>", views.swap_new, name="swap_new"),
     path("rostering/swaps/<int:pk>", views.swap, name="swap"),

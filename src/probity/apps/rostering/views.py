@@ -17,6 +17,7 @@ from probity.apps.registers.views import signed_in
 from probity.apps.rostering import exports, selectors, services
 from probity.apps.rostering.forms import (
     DecisionForm,
+    ShiftRequestForm,
     SicknessForm,
     SolveForm,
     SwapForm,
@@ -26,6 +27,7 @@ from probity.apps.rostering.models import (
     Roster,
     RosteredTeam,
     RosterStatus,
+    ShiftRequest,
     SwapRequest,
     SwapStatus,
 )
@@ -246,6 +248,45 @@ def roster_ics(request, pk: int):
         host=request.get_host().split(":")[0],
     )
     return _download(body, "text/calendar", f"roster-{found.start}-v{found.version}.ics")
+
+
+# --- shift requests -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def shift_requests(request):
+    """Ask to work or be off a day (or a shift) in the next 8 weeks, for the next roster."""
+    own_team = selectors.team_of(request.person)
+    if own_team is None:
+        raise Http404("You are not on a rostered team")
+    shifts = list(own_team.establishment.shift_types.all())
+    days = day_choices(timezone.localdate(), 56)
+    form = ShiftRequestForm(request.POST or None, shifts=shifts, days=days)
+    if request.method == "POST" and form.is_valid():
+        chosen = next((s for s in shifts if s.code == form.cleaned_data["shift"]), None)
+        try:
+            services.shift_request_add(
+                actor=request.person,
+                on=form.cleaned_data["on"],
+                shift=chosen,
+                work=form.cleaned_data["work"] == "work",
+            )
+        except BadInput as problem:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        else:
+            return redirect("rostering:requests")
+    context = {"form": form, "requests": selectors.shift_requests_of(request.person)}
+    status = 422 if form.errors else 200
+    return render(request, "rostering/requests.html", context, status=status)
+
+
+@require_POST
+@signed_in
+def shift_request_withdraw(request, pk: int):
+    found = get_object_or_404(ShiftRequest, pk=pk, person=request.person)
+    services.shift_request_withdraw(actor=request.person, request=found)
+    return redirect("rostering:requests")
 
 
 # --- swaps --------------------------------------------------------------------------------------
