@@ -376,6 +376,16 @@ def test_managers_up_the_line_see_every_version_and_roster(client, week):
         assert client.get(f"/rostering/rosters/{draft.pk}").status_code == 200
 
 
+def test_a_manager_who_has_left_no_longer_sees_the_teams_rosters(client, week):
+    roster, people = week
+    people["manager"].active = False
+    people["manager"].save()
+    client.force_login(people["manager"].user)
+    assert client.get(f"/rostering/teams/{roster.team.pk}/solve").status_code == 403
+    client.force_login(people["governor"].user)  # the next one up still does
+    assert client.get(f"/rostering/teams/{roster.team.pk}/solve").status_code == 200
+
+
 def test_a_detail_office_planner_rosters_the_team_without_managing_anyone(client, week):
     roster, people = week
     team = roster.team

@@ -16,7 +16,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from probity.apps.people.models import Person
-from probity.apps.people.selectors import person_managers
 from probity.apps.rostering.models import (
     Absence,
     Assignment,
@@ -39,9 +38,19 @@ STALLED_AFTER_SECONDS = 120  # past the time limit: the process solving it has s
 
 
 def team_manager_ids(team: RosteredTeam) -> set[int]:
-    ids = set(team.planners.values_list("pk", flat=True))
-    for member in Person.objects.filter(team=team.team, active=True).select_related("line_manager"):
-        ids |= {manager.pk for manager in person_managers(member)}
+    """The planners and everyone above an active member, as person_managers walks the line
+    (people who left are passed over), from one read of the organisation's line management."""
+    ids = set(team.planners.filter(active=True).values_list("pk", flat=True))
+    people = Person.objects.filter(organisation_id=team.team.organisation_id)
+    above = dict(people.values_list("pk", "line_manager_id"))
+    active = set(people.filter(active=True).values_list("pk", flat=True))
+    for member in people.filter(team=team.team, active=True).values_list("pk", flat=True):
+        seen, current = {member}, above.get(member)
+        while current is not None and current not in seen:
+            seen.add(current)
+            if current in active:
+                ids.add(current)
+            current = above.get(current)
     return ids
 
 
@@ -270,9 +279,10 @@ def swaps_of(person: Person) -> QuerySet[SwapRequest]:
 
 
 def swaps_to_decide(person: Person) -> list[SwapRequest]:
-    waiting = SwapRequest.objects.filter(status=SwapStatus.REQUESTED).select_related(
-        "requester", "colleague", "roster__team__team", "roster__team"
-    )
+    waiting = SwapRequest.objects.filter(
+        status=SwapStatus.REQUESTED,
+        roster__team__establishment__organisation_id=person.organisation_id,
+    ).select_related("requester", "colleague", "roster__team__team", "roster__team")
     return [swap for swap in waiting if may_decide_swap(person, swap)]
 
 

@@ -127,8 +127,11 @@ def _chosen_version(request, versions: list[Roster]) -> Roster | None:
     for roster in versions:
         if wanted and str(roster.pk) == wanted:
             return roster
-    published = [r for r in versions if r.status == RosterStatus.PUBLISHED]
-    return (published or versions or [None])[0]
+    for status in (RosterStatus.PUBLISHED, RosterStatus.SOLVED):
+        found = [r for r in versions if r.status == status]
+        if found:
+            return found[0]
+    return None
 
 
 @require_http_methods(["GET", "POST"])
