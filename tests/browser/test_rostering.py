@@ -53,3 +53,33 @@ def test_grid_gap_then_a_swap_asked_on_a_phone_and_approved(page, live_server):
     assert page.get_by_text("Approved", exact=True).is_visible()
     assert_accessible(page)
     assert Assignment.objects.get(roster=roster, on=day(4), shift__code="E").person == people["b"]
+
+
+def test_solving_sickness_and_request_pages_are_accessible(page, live_server):
+    team, people = wing()
+    roster = published(team, people["manager"], {people["a"]: "E - - - - - -"})
+    _sign_in(page, live_server, people["manager"].user)
+    page.goto(f"/rostering/teams/{team.pk}/solve")
+    page.get_by_label("How many weeks").fill("0")
+    page.get_by_role("button", name="Work out the roster").click()
+    assert page.get_by_role("alert").is_visible()  # the error summary
+    assert_accessible(page)
+    page.get_by_label("How many weeks").fill("1")
+    page.get_by_label("Time the solver may take, in seconds").fill("1")
+    page.get_by_role("button", name="Work out the roster").click()
+    assert page.get_by_text("Ready to review").is_visible()
+    assert_accessible(page)
+    page.goto(f"/rostering/teams/{team.pk}/sickness")
+    assert_accessible(page)
+    page.goto(f"/rostering/rosters/{roster.pk}")
+    assert_accessible(page)
+
+    _sign_in(page, live_server, people["a"].user)
+    page.set_viewport_size(PHONE)
+    page.goto("/rostering/requests")
+    page.get_by_label("I would like it off").check()
+    page.get_by_role("button", name="Send request").click()
+    assert page.get_by_role("button", name="Withdraw").is_visible()
+    assert_accessible(page)
+    page.goto("/rostering/swaps")
+    assert_accessible(page)
