@@ -72,7 +72,8 @@ def problem_for(team: RosteredTeam, start: datetime.date, weeks: int) -> RosterP
         .order_by("name")
     )
     calendar = _Calendar(start, horizon, establishment.holiday_dates())
-    staff = [_staff(person, calendar, shifts) for person in people]
+    absences = _absences(people, calendar)
+    staff = [_staff(person, calendar, shifts, absences[person.pk]) for person in people]
     problem = core.Problem(
         start=start,
         horizon=horizon,
@@ -144,10 +145,8 @@ def _shift(shift: ShiftType) -> core.ShiftType:
     )
 
 
-def _staff(person: Person, calendar: _Calendar, shifts: dict[str, ShiftType]) -> core.Staff:
+def _staff(person: Person, calendar: _Calendar, shifts, absences: dict) -> core.Staff:
     details = person.rostering
-    end = calendar.date(calendar.horizon - 1)
-    absences = _absences(person, calendar, end)
     weekly = round(details.contracted_hours * 60)
     terms, weekly = _arrangement(person, calendar, shifts, weekly)
     return core.Staff(
@@ -165,11 +164,16 @@ def _staff(person: Person, calendar: _Calendar, shifts: dict[str, ShiftType]) ->
     )
 
 
-def _absences(person, calendar: _Calendar, end) -> dict[str, set[int]]:
-    found: dict[str, set[int]] = {kind: set() for kind in Absence.Kind.values}
-    rows = Absence.objects.filter(person=person, first_day__lte=end, last_day__gte=calendar.start)
+def _absences(people: list[Person], calendar: _Calendar) -> dict[int, dict[str, set[int]]]:
+    """Each person's days of leave, TOIL and sickness in the roster, from one query."""
+    found = {person.pk: {kind: set() for kind in Absence.Kind.values} for person in people}
+    rows = Absence.objects.filter(
+        person__in=people,
+        first_day__lte=calendar.date(calendar.horizon - 1),
+        last_day__gte=calendar.start,
+    )
     for row in rows:
-        found[row.kind] |= calendar.within(row.first_day, row.last_day)
+        found[row.person_id][row.kind] |= calendar.within(row.first_day, row.last_day)
     return found
 
 
