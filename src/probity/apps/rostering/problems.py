@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from probity.apps.offer.models import AgreedArrangement
 from probity.apps.offer.selectors import agreed_arrangements
 from probity.apps.people.models import Person
 from probity.apps.rostering.models import (
@@ -73,7 +74,14 @@ def problem_for(team: RosteredTeam, start: datetime.date, weeks: int) -> RosterP
     )
     calendar = _Calendar(start, horizon, establishment.holiday_dates())
     absences = _absences(people, calendar)
-    staff = [_staff(person, calendar, shifts, absences[person.pk]) for person in people]
+    # Only people with an agreed arrangement need the offer's selector (one query each).
+    flexible = set(
+        AgreedArrangement.objects.filter(person__in=people).values_list("person_id", flat=True)
+    )
+    staff = [
+        _staff(person, calendar, shifts, absences[person.pk], person.pk in flexible)
+        for person in people
+    ]
     problem = core.Problem(
         start=start,
         horizon=horizon,
@@ -145,10 +153,12 @@ def _shift(shift: ShiftType) -> core.ShiftType:
     )
 
 
-def _staff(person: Person, calendar: _Calendar, shifts, absences: dict) -> core.Staff:
+def _staff(person: Person, calendar: _Calendar, shifts, absences: dict, flexible: bool):
     details = person.rostering
     weekly = round(details.contracted_hours * 60)
-    terms, weekly = _arrangement(person, calendar, shifts, weekly)
+    terms, weekly = (
+        _arrangement(person, calendar, shifts, weekly) if flexible else (core.Arrangement(), weekly)
+    )
     return core.Staff(
         id=str(person.pk),
         name=person.name,
