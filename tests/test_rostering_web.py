@@ -158,6 +158,23 @@ def test_no_roster_meets_impossible_demand_and_the_page_says_which_rules_conflic
     assert "Rules that cannot all hold" in page
 
 
+def test_bad_staff_details_are_refused_naming_the_person(setup, client):
+    team, people = setup
+    people["b"].rostering.contracted_hours = Decimal(-5)
+    people["b"].rostering.save()
+    client.force_login(people["manager"].user)
+    answer = client.post(
+        f"/rostering/teams/{team.pk}/solve",
+        {"start": MONDAY.isoformat(), "weeks": "1", "seconds": "1"},
+    )
+    assert answer.status_code == 422
+    assert (
+        "B&#x27;s contracted hours: contracted hours must not be negative"
+        in answer.content.decode()
+    )
+    assert not Roster.objects.exists()
+
+
 def test_a_day_off_asked_for_on_the_page_is_met_by_the_next_roster(setup, client):
     team, people = setup
     Demand.objects.filter(team=team).update(minimum=1)

@@ -19,6 +19,7 @@ Sickness counts as leave: nobody is rostered on a sick day, and its hours count 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from probity.apps.offer.models import AgreedArrangement
@@ -38,6 +39,7 @@ from probity.core.errors import BadInput
 from probity.core.flexible import pattern_get
 from probity.core.rostering import model as core
 
+STAFF_FIELD = re.compile(r"^staff\[\d+\] \((?P<id>\d+)\)\.?(?P<rest>.*)$")
 MAX_WEEKS = 12
 COMPRESSED_MIN_MINUTES = 600
 UNDER_PREFERRED_WEIGHT = 10  # per person short of preferred cover, against 1 an hour off contract
@@ -92,6 +94,17 @@ def problem_for(team: RosteredTeam, start: datetime.date, weeks: int) -> RosterP
         name=f"{team} from {start:%d %B %Y}",
     )
     return RosterProblem(problem, {str(p.pk): p for p in people}, shifts)
+
+
+def in_words(error: BadInput, found: RosterProblem) -> BadInput:
+    """The core's complaint about the problem with the person named, e.g. "Sam Lee's
+    contracted hours: must not be negative" for `staff[3] (12).contracted_hours`."""
+    match = STAFF_FIELD.match(error.field)
+    if match and match["id"] in found.people:
+        what = match["rest"].replace("_", " ").replace(".", " ") or "details"
+        name = found.people[match["id"]].name
+        return BadInput(error.field, f"{name}'s {what}: {error.message}")
+    return BadInput(error.field, f"{error.field.replace('_', ' ')}: {error.message}")
 
 
 def roster_to_core(found: RosterProblem, roster: Roster, *, without_sick: bool = False):

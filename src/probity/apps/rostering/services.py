@@ -39,7 +39,7 @@ from probity.apps.rostering.models import (
     ShiftType,
     SwapRequest,
 )
-from probity.apps.rostering.problems import problem_for, roster_to_core
+from probity.apps.rostering.problems import in_words, problem_for, roster_to_core
 from probity.core.errors import BadInput
 from probity.core.rostering.checker import RULES, check
 from probity.core.rostering.solver import repair, solve
@@ -76,7 +76,11 @@ def roster_solve(
         raise PermissionDenied("Only the team's managers and planners can roster it.")
     if not 1 <= seconds <= MAX_SECONDS:
         raise BadInput("seconds", f"give the solver 1 to {MAX_SECONDS} seconds")
-    validate_problem(problem_for(team, start, weeks).problem)  # BadInput before anything runs
+    found = problem_for(team, start, weeks)
+    try:
+        validate_problem(found.problem)  # bad data is refused before anything runs
+    except BadInput as error:
+        raise in_words(error, found) from None
     with transaction.atomic():
         RosteredTeam.objects.select_for_update().get(pk=team.pk)  # one new version at a time
         _fail_stalled(team)
