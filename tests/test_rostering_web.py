@@ -474,6 +474,16 @@ def test_the_roster_exports_as_csv(client, week):
     assert first["starts"].endswith("14:00") and first["ends"].endswith("22:00")
 
 
+def test_the_teams_calendar_says_whose_shift_each_is(client, week):
+    roster, people = week
+    client.force_login(people["b"].user)
+    calendar = icalendar.Calendar.from_ical(
+        client.get(f"/rostering/rosters/{roster.pk}.ics").content
+    )
+    summaries = sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))
+    assert summaries[0] == "A: Early shift (A wing)" and len(summaries) == 4
+
+
 def test_my_shifts_export_as_icalendar(client, week):
     _, people = week
     client.force_login(people["a"].user)

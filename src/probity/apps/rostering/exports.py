@@ -39,7 +39,10 @@ def _safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-def shifts_ics(rows: list[tuple[object, Shift]], *, name: str, host: str) -> bytes:
+def shifts_ics(
+    rows: list[tuple[object, Shift]], *, name: str, host: str, named: bool = False
+) -> bytes:
+    """`named`: each event says whose shift it is (a team's roster, not one person's)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Probity//Rostering//EN")
     calendar.add("version", "2.0")
@@ -51,7 +54,8 @@ def shifts_ics(rows: list[tuple[object, Shift]], *, name: str, host: str) -> byt
         event.add("dtstamp", stamp)
         event.add("dtstart", timezone.localtime(shift.starts))
         event.add("dtend", timezone.localtime(shift.ends))
-        event.add("summary", f"{shift.name} shift ({shift.team})")
+        who = f"{person.name}: " if named else ""
+        event.add("summary", f"{who}{shift.name} shift ({shift.team})")
         event.add("description", f"{person.name}: {shift.name}, {shift.team}")
         calendar.add_component(event)
     calendar.add_missing_timezones()

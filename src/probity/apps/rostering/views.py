@@ -249,6 +249,7 @@ def roster_ics(request, pk: int):
         selectors.roster_shifts(found),
         name=f"{found.team} roster",
         host=request.get_host().split(":")[0],
+        named=True,
     )
     return _download(body, "text/calendar", f"roster-{found.start}-v{found.version}.ics")
 
