@@ -319,6 +319,16 @@ def test_a_swap_the_roster_no_longer_allows_is_refused_on_approval(week):
     assert _actions(swap)[-1] == "swap.refused"
 
 
+def test_a_swap_on_a_roster_replaced_since_is_refused_saying_so(week):
+    roster, people = week
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    newer = published(roster.team, people["manager"], {people["a"]: "E - - - - - -"},
+                      status=RosterStatus.SOLVED, version=2)  # fmt: skip
+    services.roster_publish(roster=newer, actor=people["manager"])
+    swap = services.swap_approve(swap=swap, actor=people["manager"])
+    assert swap.status == SwapStatus.REFUSED and "replaced" in swap.decision_reason
+
+
 def test_swap_transitions_only_by_whoever_may_make_them(week):
     _, people = week
     swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])

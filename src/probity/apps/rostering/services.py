@@ -372,10 +372,14 @@ def swap_approve(*, swap: SwapRequest, actor: Any) -> SwapRequest:
         if not selectors.may_decide_swap(manager, locked):
             raise PermissionDenied("Only the team's managers can decide a swap, never its parties.")
         roster = Roster.objects.select_for_update().get(pk=locked.roster_id)
-        if roster.status != RosterStatus.PUBLISHED:
-            raise BadInput("swap", "The roster has been replaced since; ask for the swap again")
-        broken = swap_breaks(roster, locked.requester, locked.colleague, locked.gives, locked.takes)
-        if broken:
+        replaced = roster.status != RosterStatus.PUBLISHED
+        broken = [] if replaced else swap_breaks(
+            roster, locked.requester, locked.colleague, locked.gives, locked.takes
+        )  # fmt: skip
+        if replaced:
+            _transition(locked, "refuse", "refused")
+            locked.decision_reason = "The roster was replaced since; ask again on the new one."
+        elif broken:
             _transition(locked, "refuse", "refused")
             locked.broken_rules = broken
             locked.decision_reason = f"It would break a rule: {broken[0]['message']}"
