@@ -7,7 +7,7 @@ import datetime
 
 from django import forms
 
-from probity.apps.ask.forms import GovukForm
+from probity.apps.registers.forms import RegistersForm
 from probity.apps.rostering.problems import MAX_WEEKS
 from probity.apps.rostering.services import MAX_SECONDS
 
@@ -17,7 +17,7 @@ def day_choices(first: datetime.date, count: int) -> list[tuple[str, str]]:
     return [(day.isoformat(), day.strftime("%A %-d %B %Y")) for day in days]
 
 
-class SolveForm(GovukForm):
+class SolveForm(RegistersForm):
     start = forms.ChoiceField(
         label="First week",
         error_messages={
@@ -58,7 +58,7 @@ class SolveForm(GovukForm):
         return datetime.date.fromisoformat(self.cleaned_data["start"])
 
 
-class SicknessForm(GovukForm):
+class SicknessForm(RegistersForm):
     person = forms.ChoiceField(
         label="Who is sick",
         error_messages={
@@ -94,7 +94,7 @@ class SicknessForm(GovukForm):
         return datetime.date.fromisoformat(self.cleaned_data["first_day"])
 
 
-class SwapForm(GovukForm):
+class SwapForm(RegistersForm):
     colleague = forms.ChoiceField(
         label="Who would work your shift",
         error_messages={
@@ -125,7 +125,7 @@ class SwapForm(GovukForm):
         return datetime.date.fromisoformat(value) if value else None
 
 
-class DecisionForm(GovukForm):
+class DecisionForm(RegistersForm):
     decision = forms.ChoiceField(
         choices=(("approve", "Approve the swap"), ("refuse", "Refuse the swap")),
         error_messages={"required": "Select whether to approve or refuse the swap"},
@@ -148,7 +148,7 @@ class DecisionForm(GovukForm):
         return cleaned
 
 
-class ShiftRequestForm(GovukForm):
+class ShiftRequestForm(RegistersForm):
     on = forms.ChoiceField(
         label="Which day",
         error_messages={
