@@ -156,6 +156,7 @@ def test_no_roster_meets_impossible_demand_and_the_page_says_which_rules_conflic
     client.force_login(people["manager"].user)
     page = client.get(f"/rostering/rosters/{roster.pk}").content.decode()
     assert "Rules that cannot all hold" in page
+    assert "How it measures up" not in page
 
 
 def test_bad_staff_details_are_refused_naming_the_person(setup, client):
@@ -390,6 +391,16 @@ def test_nobody_outside_the_team_sees_its_roster(client, week):
                  f"/rostering/rosters/{roster.pk}.csv", f"/rostering/rosters/{roster.pk}.ics",
                  f"/rostering/swaps/{swap.pk}"):  # fmt: skip
         assert client.get(path).status_code == 404, path
+
+
+def test_the_grid_shows_hours_against_contract_and_the_roster_its_measures(client, week):
+    roster, people = week
+    client.force_login(people["manager"].user)
+    page = client.get(f"/rostering/teams/{roster.team.pk}/weeks/{MONDAY}").content.decode()
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">16 (37)</td>' in page  # a
+    page = client.get(f"/rostering/rosters/{roster.pk}").content.decode()
+    assert "Places short of the preferred number</dt>" in page
+    assert 'Rules broken</dt><dd class="govuk-summary-list__value">0</dd>' in page
 
 
 def test_managers_up_the_line_see_every_version_and_roster(client, week):

@@ -164,12 +164,12 @@ def team_week(request, team_id: int, week: datetime.date, version: int | None = 
         "days": grid.days,
         "rows": [
             {
-                "person": p.name,
-                "staff_number": p.staff_number,
-                "grade": p.rostering.grade,
-                "shifts": [cell.code or None for cell in cells],
+                "person": row.person.name,
+                "staff_number": row.person.staff_number,
+                "grade": row.person.rostering.grade,
+                "shifts": [cell.code or None for cell in row.cells],
             }
-            for p, _grade, cells in grid.rows
+            for row in grid.rows
         ],
         "cover": [
             {

@@ -32,7 +32,7 @@ from probity.apps.rostering.problems import (
     roster_to_core,
     sick_days,
 )
-from probity.core.rostering.checker import check, cover_counts
+from probity.core.rostering.checker import check, cover_counts, roster_metrics
 
 STALLED_AFTER_SECONDS = 120  # past the time limit: the process solving it has stopped
 
@@ -108,10 +108,19 @@ class CoverLine:
 
 
 @dataclass
+class Row:
+    person: Person
+    grade: str
+    cells: list[Cell]
+    hours: float  # worked this week
+    contract_hours: float  # a week, as agreed (an arrangement's hours, else the contract)
+
+
+@dataclass
 class Grid:
     roster: Roster
     days: list[datetime.date]
-    rows: list[tuple[Person, str, list[Cell]]]
+    rows: list[Row]
     cover: list[CoverLine]
     violations: list
     gaps: int
@@ -129,6 +138,7 @@ def roster_grid(roster: Roster, week: datetime.date) -> Grid:
     absences = _absence_labels(found, week)
     sick = _sick_shifts(found, roster, week)
     rows = []
+    staff = {person.id: person for person in found.problem.staff}
     for staff_id, person in found.people.items():
         cells = []
         for day in days:
@@ -142,7 +152,16 @@ def roster_grid(roster: Roster, week: datetime.date) -> Grid:
                     sick_instead_of=sick.get((person.pk, found.date(day)), ""),
                 )
             )
-        rows.append((person, person.rostering.get_grade_display(), cells))
+        minutes = sum(found.shifts[c.code].length_minutes for c in cells if c.code)
+        rows.append(
+            Row(
+                person,
+                person.rostering.get_grade_display(),
+                cells,
+                hours=minutes / 60,
+                contract_hours=staff[staff_id].contracted_minutes / 60,
+            )
+        )
     cover, gaps, shortfalls = _cover_lines(found, current, days)
     verdict = check(found.problem, current)
     return Grid(
@@ -306,6 +325,14 @@ def rostered_staff(team: RosteredTeam) -> QuerySet[Person]:
 
 def swap_colleagues(person: Person, team: RosteredTeam) -> QuerySet[Person]:
     return rostered_staff(team).exclude(pk=person.pk)
+
+
+def roster_measures(roster: Roster) -> dict[str, float] | None:
+    """What a governor compares (the core's roster_metrics) for a worked-out roster."""
+    if roster.status in (RosterStatus.SOLVING, RosterStatus.FAILED):
+        return None
+    found = problem_for(roster.team, roster.start, roster.weeks)
+    return roster_metrics(found.problem, roster_to_core(found, roster, without_sick=True))
 
 
 def roster_progress(roster: Roster) -> dict:

@@ -209,6 +209,7 @@ def roster(request, pk: int):
     context = {
         "roster": found,
         "progress": selectors.roster_progress(found),
+        "measures": selectors.roster_measures(found),
         "tag": STATUS_TAGS[found.status],
         "weeks": [found.start + datetime.timedelta(days=7 * n) for n in range(found.weeks)],
         "error": request.session.pop(f"rostering:publish:{pk}", ""),
