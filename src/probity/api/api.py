@@ -24,6 +24,7 @@ from pydantic import Field
 
 from probity.api import schemas
 from probity.api.entitlements import router as entitlements_router
+from probity.api.rostering import router as rostering_router
 from probity.apps.accounts.api import router as accounts_router
 from probity.apps.codes import selectors
 from probity.apps.concerns.api import router as concerns_router
@@ -223,3 +224,4 @@ def _clause(found) -> dict:
 api.add_router("", accounts_router)  # GET /api/me (probity.apps.accounts.api)
 api.add_router("", concerns_router)  # GET /api/concerns/cases… (probity.apps.concerns.api)
 api.add_router("/entitlements", entitlements_router)  # the HMPPS offer's calculators
+api.add_router("", rostering_router)  # /api/rostering/… (probity.api.rostering)

@@ -23,4 +23,11 @@ def navigation(request):
                 "active": request.path.startswith(("/declarations", "/registers")),
             }
         )
+        items.append(
+            {
+                "href": "/rostering",
+                "label": "Rostering",
+                "active": request.path.startswith("/rostering"),
+            }
+        )
     return {"navigation_items": items}

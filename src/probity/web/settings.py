@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "probity.apps.registers",
     "probity.apps.concerns",
     "probity.apps.offer",
+    "probity.apps.rostering",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "probity.apps.accounts",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.test import override_settings
 
 from probity.apps.people.models import AdoptedCode, CodeRole, OfficeHolder, Organisation, Person
 from probity.apps.people.models import Team as TeamModel
@@ -25,6 +26,7 @@ from probity.core.errors import BadInput
 
 DEMO_PASSWORD = "demo-only-not-for-real-use"
 DEMO_EMAIL_DOMAIN = "example.org"  # reserved for examples: mail to it goes nowhere
+NO_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 @dataclass(frozen=True)
@@ -172,10 +174,14 @@ def demo_load() -> DemoReport:
     """Create or restore the demo organisations, people, offices and sign-ins."""
     report = DemoReport()
     password = _DemoPassword()
-    with transaction.atomic():
+    # The demo's workflows (a flexible-working decision, a published roster) email nobody.
+    with override_settings(EMAIL_BACKEND=NO_EMAIL), transaction.atomic():
         for spec in demo_organisations():
             organisation = _load_organisation(spec, password, report)
             report.organisations.append(organisation)
+        from probity.apps.rostering.demo import rostering_demo_load  # imports this module
+
+        rostering_demo_load(report, password)
     return report
 
 
