@@ -204,20 +204,35 @@ def case_report(
         for item, content_type in zip(evidence, kinds_of_evidence, strict=True):
             stored.append(_attach(case, None, item, content_type, today))
         _event(case, actor_person if logged else None, "received", "", Status.RECEIVED, today)
-        audit_record(
-            actor=_user_of(actor) if treatment != Treatment.ANONYMOUS or logged else None,
-            action="case.received",
-            obj=case,
-            details={
-                "kind": kind,
-                "treatment": treatment,
-                "received_via": received_via,
-                "handler": route.handler.pk if route.handler else None,
-                "attachments": len(stored),
-            },
-        )
+        details = {
+            "kind": kind,
+            "treatment": treatment,
+            "received_via": received_via,
+            "handler": route.handler.pk if route.handler else None,
+            "attachments": len(stored),
+        }
+        if logged:  # the member of staff who logged it acts, not the reporter
+            audit_record(actor=_user_of(actor), action="case.received", obj=case, details=details)
+        else:
+            audit_reporter(case, actor, "case.received", details)
         notify(template="new_case", recipients=[route.handler], case=case)
     return case, code
+
+
+def audit_reporter(case: Case, actor: Any | None, action: str, details: dict | None = None):
+    """Audit what the reporter did on their own report. Only a named reporter is recorded by
+    account: a confidential reporter is known only to the case handler, so anyone reading
+    the trail sees "the reporter of case C000123" (no account, no name), as for an anonymous
+    one. The hash chain is the same; the handler's own actions are recorded by account."""
+    details = dict(details or {})
+    if case.treatment == Treatment.NAMED and actor is not None:
+        return audit_record(actor=_user_of(actor), action=action, obj=case, details=details)
+    details["by"] = reporter_pseudonym(case)
+    return audit_record(actor=None, action=action, obj=case, details=details)
+
+
+def reporter_pseudonym(case: Case) -> str:
+    return f"the reporter of case {case.reference}"
 
 
 def subject_match(organisation: Organisation, description: str) -> Person | None:
@@ -426,12 +441,7 @@ def message_from_reporter(
         for item, content_type in checked:
             _attach(locked, message, item, content_type, today)
         _event(locked, None, "message-from-reporter", "", "", today)
-        audit_record(
-            actor=_user_of(actor),
-            action="case.message_received",
-            obj=locked,
-            details={"attachments": len(checked)},
-        )
+        audit_reporter(locked, actor, "case.message_received", {"attachments": len(checked)})
         notify(template="message_for_handler", recipients=[locked.handler], case=locked)
     return message
 

@@ -476,7 +476,7 @@ def my_report(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(reverse("concerns:my-report", args=[pk]) + "?added=1")
-    audit_view(request, case, "case_report")
+    services.audit_reporter(case, request.user, "case_report.viewed", {"path": request.path})
     context = {
         "case": case,
         "tag": _tag(case.status),
