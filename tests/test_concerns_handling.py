@@ -8,10 +8,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from probity.apps.audit.models import AuditEntry
 from probity.apps.audit.selectors import audit_entries_for, audit_verify
+from probity.apps.concerns.selectors import can_open_case
 from probity.apps.concerns.services import (
+    CasePermissionError,
+    CaseStateError,
+    case_acknowledge,
+    case_assess,
+    case_investigate,
+    case_link_subject,
     case_report,
     message_from_reporter,
     message_to_reporter,
@@ -77,3 +85,81 @@ def test_a_named_reporter_is_still_recorded_by_account(people):
     case = report(people, subject="colleague")
     received = audit_entries_for(case).get(action="case.received")
     assert received.actor_id == people.worker.user_id and "by" not in received.details
+
+
+# --- linking the subject later ----------------------------------------------------------------
+
+
+def test_the_handler_links_the_subject_and_the_case_stays_when_nothing_forbids_it(people):
+    case = report(people, subject_description="the new starter in accounts")
+    assert (case.subject, case.handler) == (None, people.manager)
+    case = case_link_subject(case=case, actor=people.manager, subject=people.colleague)
+    assert (case.subject, case.handler) == (people.colleague, people.manager)
+    entry = audit_entries_for(case).get(action="case.subject_linked")
+    assert entry.actor_id == people.manager.user_id
+    assert entry.details == {"from": None, "to": people.colleague.pk}
+    case = case_link_subject(case=case, actor=people.manager, subject=None)
+    assert case.subject is None
+    assert audit_entries_for(case).filter(action="case.subject_unlinked").exists()
+
+
+@pytest.mark.parametrize(
+    ("subject", "new_handler", "why"),
+    [
+        # the subject is the handler: never to the person it is about (essex-probation 8.6)
+        ("manager", "monitoring", "is the person it is about"),
+        # the handler reports to the subject: the monitoring officer instead (opcc 2.4)
+        ("senior", "monitoring", "reports to the person it is about"),
+    ],
+)
+def test_linking_a_subject_the_handler_may_not_handle_routes_the_case_again(
+    people, subject, new_handler, why
+):
+    case = report(people, subject_description="my manager, I think")
+    assert case.handler == people.manager
+    case = case_link_subject(case=case, actor=people.manager, subject=people[subject])
+    assert case.handler == people[new_handler]
+    assert why in case.routing_note
+    assert not can_open_case(case, people.manager)
+    assert can_open_case(case, people[new_handler])
+    entry = audit_entries_for(case).get(action="case.subject_linked")
+    assert entry.details["rerouted_to"] == people[new_handler].pk
+
+
+def test_an_independent_office_keeps_a_case_about_someone_above_it(people):
+    case = report(people, by=None, treatment="anonymous", passphrase="a long passphrase here")
+    assert case.handler == people.monitoring  # the anonymous reporter has no line manager
+    case = case_link_subject(case=case, actor=people.monitoring, subject=people.chief)
+    assert case.handler == people.monitoring
+
+
+def test_the_subject_cannot_be_the_reporter_nor_change_once_put_to_them(people):
+    case = report(people, subject_description="someone")
+    with pytest.raises(ValidationError) as refused:
+        case_link_subject(case=case, actor=people.manager, subject=people.worker)
+    assert "subject" in refused.value.message_dict
+    with pytest.raises(CasePermissionError):
+        case_link_subject(case=case, actor=people.colleague, subject=people.colleague)
+    case = case_link_subject(case=case, actor=people.manager, subject=people.colleague)
+    case = case_acknowledge(case=case, actor=people.manager)
+    case = case_assess(case=case, actor=people.manager, triage="investigation", reasons="r")
+    case = case_investigate(case=case, actor=people.manager, allegation="You claimed it.")
+    with pytest.raises(CaseStateError):
+        case_link_subject(case=case, actor=people.manager, subject=None)
+
+
+def test_the_subject_page_links_and_moves_the_case_away_from_the_handler(client, people):
+    case = report(people, subject_description="my line manager")
+    signed_in(client, people.manager, verified=True)
+    page = client.get(f"/concerns/cases/{case.pk}/subject").content.decode()
+    assert "my line manager" in page and people.colleague.name in page
+    assert people.worker.name not in page  # the reporter is never offered
+    refused = client.post(f"/concerns/cases/{case.pk}/subject", {"subject": "999999"})
+    assert refused.status_code == 200
+    assert "Select the person the concern is about" in refused.content.decode()
+    moved = client.post(f"/concerns/cases/{case.pk}/subject", {"subject": people.manager.pk})
+    assert moved.status_code == 302 and moved.url == "/concerns/cases?moved=1"
+    assert "gone to another handler" in client.get(moved.url).content.decode()
+    assert client.get(f"/concerns/cases/{case.pk}").status_code == 404
+    case.refresh_from_db()
+    assert (case.subject, case.handler) == (people.manager, people.monitoring)

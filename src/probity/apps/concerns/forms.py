@@ -216,6 +216,23 @@ class ReassignForm(ConcernsForm):
         self.fields["handler"].choices = [(str(p.pk), p.name) for p in people]
 
 
+class SubjectForm(ConcernsForm):
+    NOBODY = "nobody"
+    subject = forms.ChoiceField(
+        error_messages={
+            "required": "Select the person the concern is about",
+            "invalid_choice": "Select the person the concern is about",
+        }
+    )
+
+    def __init__(self, *args, people, current=None, **kwargs):
+        super().__init__(*args, initial={"subject": str(current or self.NOBODY)}, **kwargs)
+        self.fields["subject"].choices = [
+            (self.NOBODY, "Nobody in the organisation"),
+            *((str(p.pk), str(p)) for p in people),
+        ]
+
+
 class LogForm(ConcernsForm):
     """A concern received by phone, letter or in person, logged for the reporter."""
 

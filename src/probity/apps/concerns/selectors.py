@@ -95,6 +95,15 @@ def handler_queue(*, person: Person, include_team: bool = False) -> QuerySet[Cas
     )
 
 
+def organisation_people(case: Case) -> QuerySet[Person]:
+    """Whom a handler may pick for a case (its subject, a co-handler, a named reviewer): the
+    organisation's active people, never the case's reporter."""
+    people = Person.objects.filter(organisation_id=case.organisation_id, active=True)
+    if case.reporter_id:
+        people = people.exclude(pk=case.reporter_id)
+    return people.order_by("name", "pk")
+
+
 def reported_by(person: Person) -> QuerySet[Case]:
     return Case.objects.filter(reporter=person).exclude(treatment=Treatment.ANONYMOUS)
 

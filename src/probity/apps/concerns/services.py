@@ -287,6 +287,99 @@ def _candidates(organisation, step, reporter, subject):
     return office_holders(organisation=organisation, office=step.authority)
 
 
+# Before anything is put to the subject: after that, changing who it is about would undo
+# their right of reply (MoJ problem.3).
+SUBJECT_CHANGEABLE = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSESSED)
+
+
+def case_link_subject(
+    *, case: Case, actor: Any, subject: Person | None, today: datetime.date | None = None
+) -> Case:
+    """The handler links the person the concern is about, chosen from the organisation's
+    people (the reporter's words rarely match a name exactly), or unlinks a wrong match
+    (`subject` None). If the handler is then in a relation the routing forbids (the subject
+    themselves, or below the subject in their line), the case is routed again by the same
+    rules and leaves them."""
+    today = today or timezone.localdate()
+    actor_person = _person_of(actor)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require(locked, actor_person, {HANDLING}, "change who the concern is about")
+        if locked.status not in SUBJECT_CHANGEABLE:
+            raise CaseStateError(
+                "Once the investigation has started, who the concern is about cannot change: "
+                "close this case and open a new one."
+            )
+        if subject is not None and (
+            subject.organisation_id != locked.organisation_id or not subject.active
+        ):
+            raise ValidationError({"subject": ["Choose someone who works for the organisation"]})
+        if subject is not None and subject.pk == locked.reporter_id:
+            raise ValidationError(
+                {
+                    "subject": [
+                        "The person who reported the concern cannot be the person it is about"
+                    ]
+                }
+            )
+        was = locked.subject_id
+        if was == (subject.pk if subject else None):
+            return locked
+        locked.subject = subject
+        conflict = handler_conflict(locked)
+        if conflict:
+            route = route_concern(
+                organisation=locked.organisation,
+                kind=locked.kind,
+                reporter=locked.reporter,
+                subject=subject,
+            )
+            locked.handler = route.handler
+            locked.routing_note = f"Routed again: the handler {conflict}. {route.note}"
+        _save(locked)
+        _event(
+            locked, actor_person, "subject-linked" if subject else "subject-unlinked", "", "", today
+        )
+        if conflict:
+            _event(locked, None, "rerouted", "", "", today)
+        audit_record(
+            actor=_user_of(actor),
+            action="case.subject_linked" if subject else "case.subject_unlinked",
+            obj=locked,
+            details={
+                "from": was,
+                "to": subject.pk if subject else None,
+                **({"rerouted_to": locked.handler_id} if conflict else {}),
+            },
+        )
+        if conflict:
+            notify(template="new_case", recipients=[locked.handler], case=locked)
+    return locked
+
+
+def handler_conflict(case: Case) -> str:
+    """Why the case's handler may not handle it now that its subject is known, or empty: the
+    routing rules of route_concern applied to the handler already assigned."""
+    handler, subject = case.handler, case.subject
+    if handler is None or subject is None:
+        return ""
+    if handler.pk == subject.pk:
+        return "is the person it is about"
+    if subject in person_managers(handler) and not _holds_route_office(case, handler):
+        return "reports to the person it is about"
+    return ""
+
+
+def _holds_route_office(case: Case, person: Person) -> bool:
+    """An office of the kind's route (monitoring officer, board secretary, ...) is independent
+    by design, even of someone above its holder."""
+    return any(
+        person in office_holders(organisation=case.organisation, office=step.authority)
+        for step in concern_kind(case.kind).route
+        if not step.of
+    )
+
+
 def organisation_deadlines(organisation: Organisation) -> Deadlines:
     own = CaseDeadlines.objects.filter(organisation=organisation).first()
     if own is None:

@@ -46,6 +46,7 @@ from probity.apps.concerns.forms import (
     ReplyForm,
     ReviewDecisionForm,
     ReviewRequestForm,
+    SubjectForm,
     TreatmentForm,
     WhatForm,
     WhenForm,
@@ -554,6 +555,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             for case in rows[:PAGE_SIZE]
         ],
         "team": team,
+        "moved": request.GET.get("moved") == "1",
         "page_number": page_number,
         "has_next": len(rows) > PAGE_SIZE,
         "query": "team=1" if team else "",
@@ -612,6 +614,9 @@ EVENT_LABELS = {
     "note": "Internal note added",
     "reassigned": "Reassigned",
     "escalated": "Overdue: escalated to the handler's manager",
+    "subject-linked": "Person it is about linked",
+    "subject-unlinked": "Person it is about unlinked",
+    "rerouted": "Routed again: the handler could not handle it",
 }
 EXTENSIONS = {
     "application/pdf": "pdf",
@@ -723,6 +728,20 @@ ACTIONS = {
         "statuses": tuple(Status),
         "run": lambda case, user, data: services.note_add(case=case, actor=user, body=data["body"]),
     },
+    "subject": {
+        "title": "Link the person it is about",
+        "button": "Save",
+        "form": SubjectForm,
+        "roles": {selectors.HANDLING},
+        "statuses": services.SUBJECT_CHANGEABLE,
+        "run": lambda case, user, data: services.case_link_subject(
+            case=case,
+            actor=user,
+            subject=None
+            if data["subject"] == SubjectForm.NOBODY
+            else Person.objects.get(pk=int(data["subject"])),
+        ),
+    },
     "reassign": {
         "title": "Reassign the case",
         "button": "Reassign",
@@ -757,6 +776,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs = {}
     if action == "reassign":
         kwargs["people"] = _reassign_choices(case, request.person)
+    if action == "subject":
+        kwargs.update(people=selectors.organisation_people(case), current=case.subject_id)
     form = spec["form"](request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -766,6 +787,10 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except services.CaseError as error:
             form.add_error(None, str(error))
         else:
+            case.refresh_from_db()
+            if not selectors.can_open_case(case, request.person):
+                # routed away from them (they are its subject, or below the subject)
+                return redirect(reverse("concerns:queue") + "?moved=1")
             return redirect("concerns:case", pk=pk)
     context = {
         "case": case,
@@ -776,6 +801,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "triage_items": form.radio_items("triage") if action == "assess" else [],
         "outcome_items": form.radio_items("outcome") if action == "decide-review" else [],
         "handler_items": form.radio_items("handler") if action == "reassign" else [],
+        "subject_items": form.radio_items("subject") if action == "subject" else [],
     }
     return render(request, "concerns/action.html", context)
 
