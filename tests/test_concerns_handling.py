@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
 from probity.apps.audit.selectors import audit_entries_for, audit_verify
 from probity.apps.concerns.selectors import can_open_case
@@ -17,12 +18,14 @@ from probity.apps.concerns.services import (
     CasePermissionError,
     CaseStateError,
     case_acknowledge,
+    case_add_member,
     case_assess,
     case_investigate,
     case_link_subject,
     case_report,
     message_from_reporter,
     message_to_reporter,
+    note_add,
 )
 from tests.concerns_people import make_people
 from tests.test_registers_pages import signed_in
@@ -163,3 +166,96 @@ def test_the_subject_page_links_and_moves_the_case_away_from_the_handler(client,
     assert client.get(f"/concerns/cases/{case.pk}").status_code == 404
     case.refresh_from_db()
     assert (case.subject, case.handler) == (people.manager, people.monitoring)
+
+
+# --- co-handlers and named reviewers ----------------------------------------------------------
+
+
+def api_status(client, person, case):
+    _, secret = token_create(user=person.user, name="test", lifetime=None)
+    headers = {"authorization": f"Bearer {secret}"}
+    one = client.get(f"/api/concerns/cases/{case.pk}", headers=headers)
+    listed = client.get("/api/concerns/cases", headers=headers).json()
+    return one.status_code, [row["id"] for row in listed]
+
+
+@pytest.mark.parametrize("role", ["co-handler", "named-reviewer"])
+def test_someone_the_handler_adds_may_open_the_case_until_taken_off(client, people, role):
+    case = report(people, subject="colleague", treatment="confidential")
+    assert api_status(client, people.hr, case) == (404, [])
+    signed_in(client, people.manager, verified=True)
+    added = client.post(f"/concerns/cases/{case.pk}/people", {"person": people.hr.pk, "role": role})
+    assert added.status_code == 302
+    assert audit_entries_for(case).get(action="case.member_added").details == {
+        "person": people.hr.pk,
+        "role": role,
+    }
+    client.logout()
+
+    signed_in(client, people.hr, verified=True)
+    page = client.get(f"/concerns/cases/{case.pk}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Expenses claimed" in text
+    # a confidential reporter stays known to the case handler alone
+    assert people.worker.name not in text and "known only to the case handler" in text
+    assert ("Acknowledge the concern" in text) == (role == "co-handler")
+    assert "Add an internal note" in text
+    assert client.get(f"/concerns/cases/{case.pk}/people").status_code == 404  # handler's alone
+    assert api_status(client, people.hr, case) == (200, [case.pk])
+    client.logout()
+
+    signed_in(client, people.manager, verified=True)
+    removed = client.post(f"/concerns/cases/{case.pk}/people/{people.hr.pk}/remove")
+    assert removed.status_code == 302
+    assert audit_entries_for(case).filter(action="case.member_removed").exists()
+    client.logout()
+    signed_in(client, people.hr, verified=True)
+    assert client.get(f"/concerns/cases/{case.pk}").status_code == 404
+    assert api_status(client, people.hr, case) == (404, [])
+
+
+def test_a_second_handler_moves_the_case_on_and_a_named_reviewer_cannot(people):
+    case = report(people, subject="colleague")
+    case_add_member(case=case, actor=people.manager, person=people.hr, role="co-handler")
+    case_add_member(case=case, actor=people.manager, person=people.keeper, role="named-reviewer")
+    with pytest.raises(CasePermissionError):
+        case_acknowledge(case=case, actor=people.keeper)
+    note_add(case=case, actor=people.keeper, body="Checked the expense policy.")
+    case = case_acknowledge(case=case, actor=people.hr)
+    assert case.status == "acknowledged"
+    with pytest.raises(CasePermissionError):  # only the handler adds people
+        case_add_member(case=case, actor=people.hr, person=people.secretary, role="co-handler")
+
+
+@pytest.mark.parametrize(
+    ("who", "treatment"),
+    [("colleague", "named"), ("worker", "named"), ("worker", "confidential"), ("manager", "named")],
+)
+def test_the_subject_the_reporter_and_the_handler_are_never_added(people, who, treatment):
+    case = report(people, subject="colleague", treatment=treatment)
+    with pytest.raises(ValidationError) as refused:
+        case_add_member(case=case, actor=people.manager, person=people[who], role="co-handler")
+    assert "person" in refused.value.message_dict
+    assert not can_open_case(case, people[who]) or who == "manager"
+
+
+def test_the_people_page_says_what_is_missing_and_never_offers_subject_or_reporter(client, people):
+    case = report(people, subject="colleague")
+    signed_in(client, people.manager, verified=True)
+    page = client.get(f"/concerns/cases/{case.pk}/people").content.decode()
+    assert people.hr.name in page
+    assert people.colleague.name not in page and people.worker.name not in page
+    refused = client.post(f"/concerns/cases/{case.pk}/people", {"person": "", "role": "x"})
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Select the person to add" in text
+    assert "Select whether they handle or review the case" in text
+
+
+def test_linking_the_subject_takes_them_off_the_case(people):
+    case = report(people, subject_description="someone in HR")
+    case_add_member(case=case, actor=people.manager, person=people.hr, role="named-reviewer")
+    case = case_link_subject(case=case, actor=people.manager, subject=people.hr)
+    assert not can_open_case(case, people.hr)
+    assert not case.members.exists()

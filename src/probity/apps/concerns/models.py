@@ -352,6 +352,34 @@ class CaseEvent(models.Model):
         return f"{self.case}: {self.event}"
 
 
+class CaseMember(models.Model):
+    """Someone the handler added to a case, who then needs to know: a second handler (who
+    handles it with them) or a named reviewer (who reads it and adds notes). Removing the
+    row takes their access away."""
+
+    class Role(models.TextChoices):
+        CO_HANDLER = "co-handler", "Second handler"
+        NAMED_REVIEWER = "named-reviewer", "Named reviewer"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="case_memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    added_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_on = models.DateField()
+
+    class Meta:
+        ordering = ("added_on", "id")
+        constraints = (models.UniqueConstraint(fields=("case", "person"), name="case_member_once"),)
+        indexes = (models.Index(fields=("person", "case"), name="case_member_person"),)
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.get_role_display().lower()} on {self.case}"
+
+
 class SiteAccessWithdrawal(models.Model):
     """Access to a site withdrawn by a case decision (MoJ problem.2); those who manage site
     access (permission concerns.view_siteaccesswithdrawal) see it on the person's record."""

@@ -37,6 +37,7 @@ from probity.apps.concerns.models import (
     CaseAttachment,
     CaseDeadlines,
     CaseEvent,
+    CaseMember,
     CaseMessage,
     CaseNote,
     ReceivedVia,
@@ -48,7 +49,9 @@ from probity.apps.concerns.models import (
 from probity.apps.concerns.notifications import notify
 from probity.apps.concerns.selectors import (
     ESCALATION,
+    HANDLERS,
     HANDLING,
+    NAMED_REVIEWER,
     REVIEWER,
     SUBJECT,
     case_roles,
@@ -337,6 +340,8 @@ def case_link_subject(
             locked.handler = route.handler
             locked.routing_note = f"Routed again: the handler {conflict}. {route.note}"
         _save(locked)
+        if subject is not None:  # the person it is about never stays on their own case
+            CaseMember.objects.filter(case=locked, person=subject).delete()
         _event(
             locked, actor_person, "subject-linked" if subject else "subject-unlinked", "", "", today
         )
@@ -355,6 +360,64 @@ def case_link_subject(
         if conflict:
             notify(template="new_case", recipients=[locked.handler], case=locked)
     return locked
+
+
+def case_add_member(
+    *, case: Case, actor: Any, person: Person, role: str, today: datetime.date | None = None
+) -> CaseMember:
+    """The handler adds a second handler or a named reviewer from the organisation, who then
+    needs to know and may open the case: never the person it is about, never its reporter
+    (of a named or confidential report), never the handler themselves."""
+    today = today or timezone.localdate()
+    actor_person = _person_of(actor)
+    if role not in CaseMember.Role.values:
+        raise ValidationError({"role": ["Select whether they handle or review the case"]})
+    with transaction.atomic():
+        locked = _lock(case)
+        _require(locked, actor_person, {HANDLING}, "add people to the case")
+        if locked.content_deleted_on:
+            raise CaseStateError("This case's content has been deleted: there is nothing to read.")
+        if not person.active or person.organisation_id != locked.organisation_id:
+            raise ValidationError({"person": ["Choose someone who works for the organisation"]})
+        if person.pk in (locked.subject_id, locked.reporter_id, locked.handler_id):
+            raise ValidationError(
+                {"person": ["Not the person it is about, who reported it, or its handler"]}
+            )
+        if CaseMember.objects.filter(case=locked, person=person).exists():
+            raise ValidationError({"person": [f"{person.name} is already on this case"]})
+        member = CaseMember.objects.create(
+            case=locked, person=person, role=role, added_by=actor_person, added_on=today
+        )
+        _event(locked, actor_person, "member-added", "", "", today)
+        audit_record(
+            actor=_user_of(actor),
+            action="case.member_added",
+            obj=locked,
+            details={"person": person.pk, "role": role},
+        )
+        notify(template="added_to_case", recipients=[person], case=locked)
+    return member
+
+
+def case_remove_member(
+    *, case: Case, actor: Any, person: Person, today: datetime.date | None = None
+) -> None:
+    """The handler takes someone off the case: they can no longer open it."""
+    today = today or timezone.localdate()
+    actor_person = _person_of(actor)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require(locked, actor_person, {HANDLING}, "take people off the case")
+        removed, _ = CaseMember.objects.filter(case=locked, person=person).delete()
+        if not removed:
+            raise ValidationError({"person": [f"{person.name} is not on this case"]})
+        _event(locked, actor_person, "member-removed", "", "", today)
+        audit_record(
+            actor=_user_of(actor),
+            action="case.member_removed",
+            obj=locked,
+            details={"person": person.pk},
+        )
 
 
 def handler_conflict(case: Case) -> str:
@@ -476,7 +539,7 @@ def message_to_reporter(
     body = _required_text(body, "body", "Enter your message")
     with transaction.atomic():
         locked = _lock(case)
-        _require(locked, actor_person, {HANDLING}, "write to the reporter")
+        _require(locked, actor_person, HANDLERS, "write to the reporter")
         if locked.reporter_id is None and not locked.is_anonymous and not locked.reporter_contact:
             raise CaseStateError("This case has no reporter to write to.")
         message = CaseMessage.objects.create(
@@ -546,7 +609,12 @@ def note_add(*, case: Case, actor: Any, body: str, today: datetime.date | None =
     body = _required_text(body, "body", "Enter the note")
     with transaction.atomic():
         locked = _lock(case)
-        _require(locked, actor_person, {HANDLING, ESCALATION, REVIEWER}, "add a note")
+        _require(
+            locked,
+            actor_person,
+            {*HANDLERS, ESCALATION, REVIEWER, NAMED_REVIEWER},
+            "add a note",
+        )
         note = CaseNote.objects.create(case=locked, author=actor_person, body=body)
         _event(locked, actor_person, "note", "", "", today)
         audit_record(actor=_user_of(actor), action="case.note_added", obj=locked)
@@ -563,7 +631,7 @@ def case_acknowledge(*, case: Case, actor: Any, today: datetime.date | None = No
     def change(locked: Case) -> None:
         locked.acknowledged_on = today
 
-    return _transition(case, actor, "acknowledge", {HANDLING}, change, today=today)
+    return _transition(case, actor, "acknowledge", HANDLERS, change, today=today)
 
 
 def case_assess(
@@ -578,7 +646,7 @@ def case_assess(
         locked.triage, locked.triage_reasons = triage, reasons
 
     return _transition(
-        case, actor, "assess", {HANDLING}, change, today=today, details={"triage": triage}
+        case, actor, "assess", HANDLERS, change, today=today, details={"triage": triage}
     )
 
 
@@ -598,7 +666,7 @@ def case_investigate(
             )
         locked.allegation = allegation
 
-    result = _transition(case, actor, "investigate", {HANDLING}, change, today=today)
+    result = _transition(case, actor, "investigate", HANDLERS, change, today=today)
     if result.subject_id:
         notify(template="allegation_for_subject", recipients=[result.subject], case=result)
     return result
@@ -617,7 +685,7 @@ def case_record_reply(
             raise CaseStateError("Nobody in the organisation is the subject of this case.")
         locked.right_of_reply, locked.right_of_reply_on = reply, today
 
-    return _transition(case, actor, "record_reply", {HANDLING, SUBJECT}, change, today=today)
+    return _transition(case, actor, "record_reply", {*HANDLERS, SUBJECT}, change, today=today)
 
 
 def case_decide(
@@ -677,7 +745,7 @@ def case_decide(
             )
 
     result = _transition(
-        case, actor, "decide", {HANDLING}, change, today=today, details={"decision": decision}
+        case, actor, "decide", HANDLERS, change, today=today, details={"decision": decision}
     )
     if result.subject_id:
         notify(template="decision_for_subject", recipients=[result.subject], case=result)
@@ -692,7 +760,7 @@ def case_close(*, case: Case, actor: Any, today: datetime.date | None = None) ->
             raise CaseStateError("The assessment called for an investigation: start it first.")
         locked.closed_on = today
 
-    return _transition(case, actor, "close", {HANDLING}, change, today=today)
+    return _transition(case, actor, "close", HANDLERS, change, today=today)
 
 
 def case_request_review(
@@ -903,6 +971,7 @@ def _delete_content(case: Case, today: datetime.date) -> None:
         case.messages.all().delete()
         case.notes.all().delete()
         case.events.all().delete()
+        case.members.all().delete()
         AnonymousAccess.objects.filter(case=case).delete()
         Case.objects.filter(pk=case.pk).update(
             **dict.fromkeys(ENCRYPTED_CASE_FIELDS, ""),

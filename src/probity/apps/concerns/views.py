@@ -12,6 +12,7 @@ the receipt code.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import secrets
@@ -38,6 +39,7 @@ from probity.apps.concerns.forms import (
     FollowUpForm,
     KindForm,
     LogForm,
+    MemberForm,
     MessageForm,
     NoteForm,
     OrganisationForm,
@@ -595,8 +597,54 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
             for e in case.events.select_related("actor")
         ],
         "actions": _actions(case, roles),
+        "members": case.members.select_related("person"),
     }
     return render(request, "concerns/case.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@verified_required
+def case_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handler adds a second handler or a named reviewer, and takes them off again."""
+    case = _open_case(request, pk, "case_people")
+    if selectors.HANDLING not in selectors.case_roles(case, request.person):
+        raise Http404("No such page")
+    form = MemberForm(request.POST or None, people=selectors.member_choices(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_add_member(
+                case=case,
+                actor=request.user,
+                person=Person.objects.get(pk=int(form.cleaned_data["person"])),
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("concerns:case-people", pk=pk)
+    context = {
+        "case": case,
+        "form": form,
+        "members": case.members.select_related("person"),
+        "person_items": form.radio_items("person"),
+        "role_items": form.radio_items("role"),
+    }
+    return render(request, "concerns/case_people.html", context)
+
+
+@require_http_methods(["POST"])
+@verified_required
+def case_people_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    case = _open_case(request, pk, "case_people")
+    person = Person.objects.filter(pk=person_pk).first()
+    if person is None or selectors.HANDLING not in selectors.case_roles(case, request.person):
+        raise Http404("No such page")
+    # Already off the case (a second click, another tab): the page shows who is on it.
+    with contextlib.suppress(ValidationError, services.CaseError):
+        services.case_remove_member(case=case, actor=request.user, person=person)
+    return redirect("concerns:case-people", pk=pk)
 
 
 EVENT_LABELS = {
@@ -617,6 +665,8 @@ EVENT_LABELS = {
     "subject-linked": "Person it is about linked",
     "subject-unlinked": "Person it is about unlinked",
     "rerouted": "Routed again: the handler could not handle it",
+    "member-added": "Someone added to the case",
+    "member-removed": "Someone taken off the case",
 }
 EXTENSIONS = {
     "application/pdf": "pdf",
@@ -644,7 +694,7 @@ ACTIONS = {
         "title": "Acknowledge the concern",
         "button": "Acknowledge",
         "form": ConfirmForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.RECEIVED,),
         "run": lambda case, user, data: services.case_acknowledge(case=case, actor=user),
     },
@@ -652,7 +702,7 @@ ACTIONS = {
         "title": "Assess the concern",
         "button": "Save the assessment",
         "form": AssessForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.ACKNOWLEDGED,),
         "run": lambda case, user, data: services.case_assess(
             case=case, actor=user, triage=data["triage"], reasons=data["reasons"]
@@ -662,7 +712,7 @@ ACTIONS = {
         "title": "Start the investigation",
         "button": "Start the investigation",
         "form": AllegationForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.ASSESSED,),
         "run": lambda case, user, data: services.case_investigate(
             case=case, actor=user, allegation=data["allegation"]
@@ -672,7 +722,7 @@ ACTIONS = {
         "title": "Record the right of reply",
         "button": "Record the reply",
         "form": ReplyForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.INVESTIGATION,),
         "run": lambda case, user, data: services.case_record_reply(
             case=case, actor=user, reply=data["reply"]
@@ -682,7 +732,7 @@ ACTIONS = {
         "title": "Decide",
         "button": "Record the decision",
         "form": DecideForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.INVESTIGATION, Status.REPLY_RECORDED),
         "run": lambda case, user, data: services.case_decide(
             case=case,
@@ -696,7 +746,7 @@ ACTIONS = {
         "title": "Close the case",
         "button": "Close the case",
         "form": ConfirmForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.ASSESSED, Status.DECIDED, Status.REVIEW_DECIDED),
         "run": lambda case, user, data: services.case_close(case=case, actor=user),
     },
@@ -714,7 +764,7 @@ ACTIONS = {
         "title": "Write to the reporter",
         "button": "Send the message",
         "form": MessageForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": OPEN_STATUSES,
         "run": lambda case, user, data: services.message_to_reporter(
             case=case, actor=user, body=data["body"]
@@ -724,7 +774,12 @@ ACTIONS = {
         "title": "Add an internal note",
         "button": "Add the note",
         "form": NoteForm,
-        "roles": {selectors.HANDLING, selectors.ESCALATION, selectors.REVIEWER},
+        "roles": {
+            *selectors.HANDLERS,
+            selectors.ESCALATION,
+            selectors.REVIEWER,
+            selectors.NAMED_REVIEWER,
+        },
         "statuses": tuple(Status),
         "run": lambda case, user, data: services.note_add(case=case, actor=user, body=data["body"]),
     },
