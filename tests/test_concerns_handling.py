@@ -6,13 +6,16 @@ basis, and each organisation's own retention periods."""
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
 from probity.apps.audit.selectors import audit_entries_for, audit_verify
+from probity.apps.concerns.models import CaseRetention
 from probity.apps.concerns.selectors import can_open_case
 from probity.apps.concerns.services import (
     CasePermissionError,
@@ -20,13 +23,17 @@ from probity.apps.concerns.services import (
     case_acknowledge,
     case_add_member,
     case_assess,
+    case_close,
     case_investigate,
     case_link_subject,
     case_report,
     message_from_reporter,
     message_to_reporter,
     note_add,
+    retention_days,
+    retention_run,
 )
+from probity.cli import main
 from tests.concerns_people import make_people
 from tests.test_registers_pages import signed_in
 
@@ -259,3 +266,44 @@ def test_linking_the_subject_takes_them_off_the_case(people):
     case = case_link_subject(case=case, actor=people.manager, subject=people.hr)
     assert not can_open_case(case, people.hr)
     assert not case.members.exists()
+
+
+# --- retention per organisation ---------------------------------------------------------------
+
+
+def closed_case(people, kind="impropriety"):
+    case = report(people, kind=kind, subject="colleague", today=TODAY)
+    case = case_acknowledge(case=case, actor=people.manager, today=TODAY)
+    case = case_assess(case=case, actor=people.manager, triage="advice", reasons="r", today=TODAY)
+    return case_close(case=case, actor=people.manager, today=TODAY)
+
+
+def test_an_organisations_own_retention_period_overrides_the_kinds(people, capsys):
+    other = make_people("kent")
+    CaseRetention.objects.create(
+        organisation=people.organisation, kind="impropriety", retention_days=365
+    )
+    ours, theirs = closed_case(people), closed_case(other)
+    # data/concerns.yaml keeps impropriety for 2190 days; Essex keeps it for 365
+    assert retention_days(people.organisation.pk, "impropriety") == 365
+    assert retention_days(other.organisation.pk, "impropriety") == 2190
+    assert retention_days(people.organisation.pk, "security") == 2190
+    assert retention_run(today=TODAY + datetime.timedelta(days=364)).cases == 0
+    assert main(["retention", "run", "--today", "2027-11-23"]) == 0
+    assert "Removed the content of 1 case" in capsys.readouterr().out
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (ours.what, ours.content_deleted_on) == ("", datetime.date(2027, 11, 23))
+    assert theirs.what and theirs.content_deleted_on is None
+
+
+def test_a_retention_period_is_set_in_the_admin_with_a_clear_error(client, people):
+    admin = get_user_model().objects.create_superuser("root", "root@example.test", "pw-root-1")
+    signed_in(client, SimpleNamespace(user=admin), verified=True)  # staff need a second factor
+    url = "/admin/concerns/caseretention/add/"
+    data = {"organisation": people.organisation.pk, "kind": "impropriety", "retention_days": "0"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Ensure this value is greater than or equal to 1" in refused.content.decode()
+    assert client.post(url, {**data, "retention_days": "400"}).status_code == 302
+    assert retention_days(people.organisation.pk, "impropriety") == 400

@@ -12,6 +12,7 @@ below only moves the state machine (django-fsm-2).
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -78,6 +79,29 @@ class CaseDeadlines(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.acknowledge_days} days, {self.feedback_months} months"
+
+
+class CaseRetention(models.Model):
+    """How long an organisation keeps the content of one kind of case after closing, where
+    its own policy differs from data/concerns.yaml's retention_days."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="case_retention"
+    )
+    kind = models.CharField(max_length=40, choices=kind_choices)
+    retention_days = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(36_500)],
+        help_text="Days after the case closes before its content is deleted (figures stay).",
+    )
+
+    class Meta:
+        verbose_name = "case retention period"
+        constraints = (
+            models.UniqueConstraint(fields=("organisation", "kind"), name="case_retention_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.kind}, {self.retention_days} days"
 
 
 class Case(ConcurrentTransitionMixin, models.Model):

@@ -40,6 +40,7 @@ from probity.apps.concerns.models import (
     CaseMember,
     CaseMessage,
     CaseNote,
+    CaseRetention,
     ReceivedVia,
     ReviewOutcome,
     SiteAccessWithdrawal,
@@ -939,17 +940,39 @@ class RetentionReport:
     by_kind: dict | None = None
 
 
+def retention_days(organisation_id: int, kind: str, own: dict | None = None) -> int:
+    """Days a closed case's content is kept: the organisation's own period for the kind
+    (CaseRetention, set in the admin), else data/concerns.yaml's. `own` is
+    `organisation_retention()`, read once for a run."""
+    if own is None:
+        own = organisation_retention(organisation_id)
+    return own.get((organisation_id, kind)) or concern_kind(kind).retention_days
+
+
+def organisation_retention(organisation_id: int | None = None) -> dict[tuple[int, str], int]:
+    """(organisation id, kind) → days, for every organisation or one."""
+    rows = CaseRetention.objects.all()
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    return {
+        (org, kind): days
+        for org, kind, days in rows.values_list("organisation_id", "kind", "retention_days")
+    }
+
+
 def retention_run(*, today: datetime.date | None = None, dry_run: bool = False) -> RetentionReport:
-    """Delete the content of closed cases past their kind's retention period: text, messages,
-    notes, evidence, the timeline and every link to a person. The case row stays, with its
-    kind, dates and outcomes only, for the oversight figures."""
+    """Delete the content of closed cases past their retention period (the organisation's
+    own for the kind, else the kind's): text, messages, notes, evidence, the timeline and
+    every link to a person. The case row stays, with its kind, dates and outcomes only, for
+    the oversight figures."""
     today = today or timezone.localdate()
     report = RetentionReport(by_kind={})
+    own = organisation_retention()
     candidates = Case.objects.filter(status=Status.CLOSED, content_deleted_on=None).only(
-        "id", "kind", "closed_on"
+        "id", "kind", "closed_on", "organisation_id"
     )
     for case in candidates.iterator(chunk_size=500):
-        period = concern_kind(case.kind).retention_days
+        period = retention_days(case.organisation_id, case.kind, own)
         if case.closed_on is None or case.closed_on + datetime.timedelta(days=period) > today:
             continue
         report.cases += 1
