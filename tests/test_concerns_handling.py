@@ -6,11 +6,14 @@ basis, and each organisation's own retention periods."""
 from __future__ import annotations
 
 import datetime
+import io
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
@@ -33,7 +36,6 @@ from probity.apps.concerns.services import (
     retention_days,
     retention_run,
 )
-from probity.cli import main
 from tests.concerns_people import make_people
 from tests.test_registers_pages import signed_in
 
@@ -278,7 +280,7 @@ def closed_case(people, kind="impropriety"):
     return case_close(case=case, actor=people.manager, today=TODAY)
 
 
-def test_an_organisations_own_retention_period_overrides_the_kinds(people, capsys):
+def test_an_organisations_own_retention_period_overrides_the_kinds(people):
     other = make_people("kent")
     CaseRetention.objects.create(
         organisation=people.organisation, kind="impropriety", retention_days=365
@@ -289,8 +291,9 @@ def test_an_organisations_own_retention_period_overrides_the_kinds(people, capsy
     assert retention_days(other.organisation.pk, "impropriety") == 2190
     assert retention_days(people.organisation.pk, "security") == 2190
     assert retention_run(today=TODAY + datetime.timedelta(days=364)).cases == 0
-    assert main(["retention", "run", "--today", "2027-11-23"]) == 0
-    assert "Removed the content of 1 case" in capsys.readouterr().out
+    out = io.StringIO()
+    call_command("retention_run", today="2027-11-23", stdout=out)  # `probity retention run`
+    assert "Removed the content of 1 case" in out.getvalue()
     ours.refresh_from_db()
     theirs.refresh_from_db()
     assert (ours.what, ours.content_deleted_on) == ("", datetime.date(2027, 11, 23))
@@ -307,3 +310,17 @@ def test_a_retention_period_is_set_in_the_admin_with_a_clear_error(client, peopl
     assert "Ensure this value is greater than or equal to 1" in refused.content.decode()
     assert client.post(url, {**data, "retention_days": "400"}).status_code == 302
     assert retention_days(people.organisation.pk, "impropriety") == 400
+
+
+# --- bad input: a page, never a traceback -----------------------------------------------------
+
+
+def test_numbers_past_any_integer_range_get_a_page_not_an_error(client, people):
+    huge = "9" * 20
+    people.manager.user.user_permissions.add(
+        Permission.objects.get(codename="view_siteaccesswithdrawal")
+    )
+    signed_in(client, people.manager, verified=True)
+    assert client.get(f"/concerns/cases?page={huge}").status_code == 200
+    assert client.get(f"/concerns/site-access?person={huge}").status_code == 200
+    assert client.get(f"/concerns/cases/{huge}").status_code == 404

@@ -72,6 +72,7 @@ FOLLOW_UP_SALT = "probity.concerns.follow-up"
 FOLLOW_UP_MINUTES = 30
 MAX_EVIDENCE = 5
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 OVERSIGHT_OFFICES = ("chief-executive", "monitoring-officer", "board-secretary")
 
 TAGS = {
@@ -541,7 +542,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("team") == "1"
     cases = selectors.handler_queue(person=request.person, include_team=team)
     page = request.GET.get("page", "1")
-    page_number = max(int(page), 1) if page.isdigit() else 1
+    # capped: a page number past the database's integer range is a 500, not an empty page
+    page_number = min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1
     rows = list(cases[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
     today = timezone.localdate()
     audit_view(request, request.person, "case_queue")
@@ -930,7 +932,12 @@ def site_access(request: HttpRequest) -> HttpResponse:
     )
     person_id = request.GET.get("person", "")
     if person_id.isdigit():
-        withdrawals = withdrawals.filter(person_id=int(person_id))
+        # an id past any database's integer range names nobody (rather than a 500)
+        withdrawals = (
+            withdrawals.filter(person_id=int(person_id))
+            if len(person_id) < 19
+            else withdrawals.none()
+        )
     audit_view(request, request.person, "site_access_withdrawals")
     return render(request, "concerns/site_access.html", {"withdrawals": withdrawals[:500]})
 
