@@ -262,12 +262,27 @@ def test_the_people_page_says_what_is_missing_and_never_offers_subject_or_report
     assert "Select whether they handle or review the case" in text
 
 
-def test_linking_the_subject_takes_them_off_the_case(people):
-    case = report(people, subject_description="someone in HR")
-    case_add_member(case=case, actor=people.manager, person=people.hr, role="named-reviewer")
-    case = case_link_subject(case=case, actor=people.manager, subject=people.hr)
+def test_linking_the_subject_takes_them_and_those_below_them_off_the_case(people):
+    case = report(people, kind="board-member-breach", by="member", subject_description="HR?")
+    assert case.handler == people.secretary
+    case_add_member(case=case, actor=people.secretary, person=people.hr, role="named-reviewer")
+    case_add_member(case=case, actor=people.secretary, person=people.worker, role="co-handler")
+    case_add_member(case=case, actor=people.secretary, person=people.keeper, role="co-handler")
+    case = case_link_subject(case=case, actor=people.secretary, subject=people.manager)
+    assert list(case.members.values_list("person", flat=True)) == [people.hr.pk, people.keeper.pk]
+    assert not can_open_case(case, people.worker)  # worker reports to manager
+    case = case_link_subject(case=case, actor=people.secretary, subject=people.hr)
     assert not can_open_case(case, people.hr)
-    assert not case.members.exists()
+    assert list(case.members.values_list("person", flat=True)) == [people.keeper.pk]
+    taken_off = audit_entries_for(case).filter(action="case.subject_linked").last()
+    assert taken_off.details["taken_off"] == [people.hr.pk]
+
+
+def test_someone_below_the_subject_is_never_added(people):
+    case = report(people, by="member", kind="board-member-breach", subject="senior")
+    with pytest.raises(ValidationError) as refused:
+        case_add_member(case=case, actor=people.secretary, person=people.worker, role="co-handler")
+    assert "reports to the person it is about" in refused.value.message_dict["person"][0]
 
 
 # --- retention per organisation ---------------------------------------------------------------

@@ -341,8 +341,14 @@ def case_link_subject(
             locked.handler = route.handler
             locked.routing_note = f"Routed again: the handler {conflict}. {route.note}"
         _save(locked)
-        if subject is not None:  # the person it is about never stays on their own case
-            CaseMember.objects.filter(case=locked, person=subject).delete()
+        # nobody stays on a case about themselves or someone above them; nor is the handler
+        # also a member
+        taken_off = [
+            member.person_id
+            for member in locked.members.select_related("person")
+            if handler_conflict(locked, member.person) or member.person_id == locked.handler_id
+        ]
+        CaseMember.objects.filter(case=locked, person_id__in=taken_off).delete()
         _event(
             locked, actor_person, "subject-linked" if subject else "subject-unlinked", "", "", today
         )
@@ -356,6 +362,7 @@ def case_link_subject(
                 "from": was,
                 "to": subject.pk if subject else None,
                 **({"rerouted_to": locked.handler_id} if conflict else {}),
+                **({"taken_off": taken_off} if taken_off else {}),
             },
         )
         if conflict:
@@ -383,6 +390,14 @@ def case_add_member(
         if person.pk in (locked.subject_id, locked.reporter_id, locked.handler_id):
             raise ValidationError(
                 {"person": ["Not the person it is about, who reported it, or its handler"]}
+            )
+        if handler_conflict(locked, person):
+            raise ValidationError(
+                {
+                    "person": [
+                        f"{person.name} reports to the person it is about: choose someone else"
+                    ]
+                }
             )
         if CaseMember.objects.filter(case=locked, person=person).exists():
             raise ValidationError({"person": [f"{person.name} is already on this case"]})
@@ -421,15 +436,17 @@ def case_remove_member(
         )
 
 
-def handler_conflict(case: Case) -> str:
-    """Why the case's handler may not handle it now that its subject is known, or empty: the
-    routing rules of route_concern applied to the handler already assigned."""
-    handler, subject = case.handler, case.subject
-    if handler is None or subject is None:
+def handler_conflict(case: Case, person: Person | None = None) -> str:
+    """Why the case's handler (or `person`, to be added to it) may not handle it now that its
+    subject is known, or empty: the routing rules of route_concern applied to someone
+    already chosen."""
+    person = person or case.handler
+    subject = case.subject
+    if person is None or subject is None:
         return ""
-    if handler.pk == subject.pk:
+    if person.pk == subject.pk:
         return "is the person it is about"
-    if subject in person_managers(handler) and not _holds_route_office(case, handler):
+    if subject in person_managers(person) and not _holds_route_office(case, person):
         return "reports to the person it is about"
     return ""
 
