@@ -13,7 +13,8 @@ COPY: every concern and message encrypted with Fernet as the app does (so the lo
 includes the encryption), ~70% closed, a few percent past their deadline. Then measures,
 through Django's test Client as a handler signed in with a second factor:
 
-- the handler's queue page (/concerns/cases), p50/p95;
+- the handler's queue page (/concerns/cases), p50/p95, with the cases they were added to as
+  a second handler or named reviewer (one case in fifty has one);
 - opening a case (/concerns/cases/<id>): decrypting the concern and its messages, and the
   audit entry the view writes, p50/p95;
 - the overdue-escalation job (`cases_escalate_overdue`): the first run over everything
@@ -73,7 +74,7 @@ def load(cases: int, seed: int) -> dict:
     from django.utils import timezone
 
     from probity.apps.concerns.crypto import encrypt_text
-    from probity.apps.concerns.models import Case, CaseMessage
+    from probity.apps.concerns.models import Case, CaseMember, CaseMessage
     from probity.apps.people.models import AdoptedCode, OfficeHolder, Organisation, Person
 
     rng = random.Random(seed)
@@ -144,6 +145,23 @@ def load(cases: int, seed: int) -> dict:
                 )
                 count += 1
     timings["messages"] = (count, time.perf_counter() - started)
+
+    # One case in fifty has a second handler or a named reviewer, whose queue lists it too.
+    started = time.perf_counter()
+    members = CaseMember.objects.bulk_create(
+        (
+            CaseMember(
+                case_id=case_id,
+                person=rng.choice(handlers),
+                role=rng.choice(CaseMember.Role.values),
+                added_on=TODAY,
+            )
+            for case_id in rng.sample(range(first, last + 1), (last - first + 1) // 50)
+        ),
+        batch_size=2000,
+        ignore_conflicts=True,  # the handler drawn may be the case's own: harmless here
+    )
+    timings["members"] = (len(members), time.perf_counter() - started)
     return timings
 
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from django import forms
 
 from probity.apps.concerns.attachments import ALLOWED, MAX_BYTES
-from probity.apps.concerns.models import ReceivedVia, ReviewOutcome, Treatment
+from probity.apps.concerns.models import CaseMember, ReceivedVia, ReviewOutcome, Treatment
 from probity.apps.registers.forms import RegistersForm
 from probity.core.concerns import (
     concern_kinds,
@@ -214,6 +214,46 @@ class ReassignForm(ConcernsForm):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].choices = [(str(p.pk), p.name) for p in people]
+
+
+class SubjectForm(ConcernsForm):
+    NOBODY = "nobody"
+    subject = forms.ChoiceField(
+        error_messages={
+            "required": "Select the person the concern is about",
+            "invalid_choice": "Select the person the concern is about",
+        }
+    )
+
+    def __init__(self, *args, people, current=None, **kwargs):
+        super().__init__(*args, initial={"subject": str(current or self.NOBODY)}, **kwargs)
+        self.fields["subject"].choices = [
+            (self.NOBODY, "Nobody in the organisation"),
+            *((str(p.pk), str(p)) for p in people),
+        ]
+
+
+class MemberForm(ConcernsForm):
+    person = forms.ChoiceField(
+        error_messages={
+            "required": "Select the person to add",
+            "invalid_choice": "Select the person to add",
+        }
+    )
+    role = forms.ChoiceField(
+        choices=CaseMember.Role.choices,
+        error_messages={
+            "required": "Select whether they handle or review the case",
+            "invalid_choice": "Select whether they handle or review the case",
+        },
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [
+            ("", "Choose someone"),
+            *((str(p.pk), str(p)) for p in people),
+        ]
 
 
 class LogForm(ConcernsForm):

@@ -12,6 +12,7 @@ below only moves the state machine (django-fsm-2).
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -78,6 +79,29 @@ class CaseDeadlines(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.acknowledge_days} days, {self.feedback_months} months"
+
+
+class CaseRetention(models.Model):
+    """How long an organisation keeps the content of one kind of case after closing, where
+    its own policy differs from data/concerns.yaml's retention_days."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="case_retention"
+    )
+    kind = models.CharField(max_length=40, choices=kind_choices)
+    retention_days = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(36_500)],
+        help_text="Days after the case closes before its content is deleted (figures stay).",
+    )
+
+    class Meta:
+        verbose_name = "case retention period"
+        constraints = (
+            models.UniqueConstraint(fields=("organisation", "kind"), name="case_retention_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.kind}, {self.retention_days} days"
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -350,6 +374,34 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.event}"
+
+
+class CaseMember(models.Model):
+    """Someone the handler added to a case, who then needs to know: a second handler (who
+    handles it with them) or a named reviewer (who reads it and adds notes). Removing the
+    row takes their access away."""
+
+    class Role(models.TextChoices):
+        CO_HANDLER = "co-handler", "Second handler"
+        NAMED_REVIEWER = "named-reviewer", "Named reviewer"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="case_memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    added_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_on = models.DateField()
+
+    class Meta:
+        ordering = ("added_on", "id")
+        constraints = (models.UniqueConstraint(fields=("case", "person"), name="case_member_once"),)
+        indexes = (models.Index(fields=("person", "case"), name="case_member_person"),)
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.get_role_display().lower()} on {self.case}"
 
 
 class SiteAccessWithdrawal(models.Model):

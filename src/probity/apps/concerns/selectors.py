@@ -1,7 +1,8 @@
 """Reads: who may open what (need to know), the handler's queue and oversight figures.
 
 Need to know: a case is opened by its handler, the people above the handler (their
-escalation chain, and whoever an overdue case was escalated to) and its named reviewer.
+escalation chain, and whoever an overdue case was escalated to), its reviewer and those
+the handler added to it (a second handler, a named reviewer) until they are removed.
 The reporter sees their own report and its messages; the subject sees what is put to them,
 the decision and their review, never who reported it. Nobody else, whatever their office.
 """
@@ -14,7 +15,14 @@ from collections import Counter
 
 from django.db.models import Q, QuerySet
 
-from probity.apps.concerns.models import OPEN_STATUSES, Case, ReviewOutcome, Status, Treatment
+from probity.apps.concerns.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseMember,
+    ReviewOutcome,
+    Status,
+    Treatment,
+)
 from probity.apps.people.models import Person
 from probity.apps.people.selectors import person_managers
 
@@ -23,12 +31,16 @@ ESCALATION = "escalation"
 REVIEWER = "reviewer"
 REPORTER = "reporter"
 SUBJECT = "subject"
-CASE_ROLES = (HANDLING, ESCALATION, REVIEWER)
+CO_HANDLER = CaseMember.Role.CO_HANDLER.value
+NAMED_REVIEWER = CaseMember.Role.NAMED_REVIEWER.value
+CASE_ROLES = (HANDLING, ESCALATION, REVIEWER, CO_HANDLER, NAMED_REVIEWER)
+HANDLERS = {HANDLING, CO_HANDLER}  # who moves the case on and writes to the reporter
 
 
 def case_roles(case: Case, person: Person | None) -> set[str]:
     """What `person` is to the case: handler, escalation (above the handler), reviewer,
-    reporter (named or confidential reports only), subject."""
+    co-handler or named reviewer (added by the handler), reporter (named or confidential
+    reports only), subject."""
     if person is None:
         return set()
     roles = set()
@@ -40,12 +52,14 @@ def case_roles(case: Case, person: Person | None) -> set[str]:
         roles.add(ESCALATION)
     if case.reviewer_id == person.pk:
         roles.add(REVIEWER)
+    if case.pk and (member := CaseMember.objects.filter(case=case, person=person).first()):
+        roles.add(member.role)
     if case.reporter_id == person.pk and case.treatment != Treatment.ANONYMOUS:
         roles.add(REPORTER)
     if case.subject_id == person.pk:
         roles.add(SUBJECT)
     if SUBJECT in roles:  # a subject never handles, escalates or reviews their own case
-        roles -= {HANDLING, ESCALATION, REVIEWER}
+        roles -= set(CASE_ROLES)
     return roles
 
 
@@ -73,6 +87,10 @@ def handler_queue(*, person: Person, include_team: bool = False) -> QuerySet[Cas
     and those escalated to them, and those they review), soonest deadline first. Only the
     columns the queue shows: nothing is decrypted."""
     condition = Q(handler=person) | Q(escalated_to=person) | Q(reviewer=person)
+    # a handful of ids, so that the condition stays one the indexes answer
+    added_to = list(CaseMember.objects.filter(person=person).values_list("case_id", flat=True))
+    if added_to:
+        condition |= Q(pk__in=added_to)
     if include_team:
         condition |= Q(handler__in=_below(person))
     return (
@@ -92,6 +110,26 @@ def handler_queue(*, person: Person, include_team: bool = False) -> QuerySet[Cas
             "handler_id",
         )
         .order_by("acknowledge_by", "feedback_by", "id")
+    )
+
+
+def organisation_people(case: Case) -> QuerySet[Person]:
+    """Whom a handler may pick for a case (its subject, a co-handler, a named reviewer): the
+    organisation's active people, never the case's reporter."""
+    people = Person.objects.filter(organisation_id=case.organisation_id, active=True)
+    if case.reporter_id:
+        people = people.exclude(pk=case.reporter_id)
+    return people.order_by("name", "pk")
+
+
+def member_choices(case: Case) -> QuerySet[Person]:
+    """Whom the handler may add to a case: not its subject, reporter, handler, nor anyone
+    already on it."""
+    on_case = CaseMember.objects.filter(case=case).values("person_id")
+    return (
+        organisation_people(case)
+        .exclude(pk__in=on_case)
+        .exclude(pk__in=[pk for pk in (case.subject_id, case.handler_id) if pk])
     )
 
 

@@ -37,8 +37,10 @@ from probity.apps.concerns.models import (
     CaseAttachment,
     CaseDeadlines,
     CaseEvent,
+    CaseMember,
     CaseMessage,
     CaseNote,
+    CaseRetention,
     ReceivedVia,
     ReviewOutcome,
     SiteAccessWithdrawal,
@@ -48,7 +50,9 @@ from probity.apps.concerns.models import (
 from probity.apps.concerns.notifications import notify
 from probity.apps.concerns.selectors import (
     ESCALATION,
+    HANDLERS,
     HANDLING,
+    NAMED_REVIEWER,
     REVIEWER,
     SUBJECT,
     case_roles,
@@ -204,20 +208,35 @@ def case_report(
         for item, content_type in zip(evidence, kinds_of_evidence, strict=True):
             stored.append(_attach(case, None, item, content_type, today))
         _event(case, actor_person if logged else None, "received", "", Status.RECEIVED, today)
-        audit_record(
-            actor=_user_of(actor) if treatment != Treatment.ANONYMOUS or logged else None,
-            action="case.received",
-            obj=case,
-            details={
-                "kind": kind,
-                "treatment": treatment,
-                "received_via": received_via,
-                "handler": route.handler.pk if route.handler else None,
-                "attachments": len(stored),
-            },
-        )
+        details = {
+            "kind": kind,
+            "treatment": treatment,
+            "received_via": received_via,
+            "handler": route.handler.pk if route.handler else None,
+            "attachments": len(stored),
+        }
+        if logged:  # the member of staff who logged it acts, not the reporter
+            audit_record(actor=_user_of(actor), action="case.received", obj=case, details=details)
+        else:
+            audit_reporter(case, actor, "case.received", details)
         notify(template="new_case", recipients=[route.handler], case=case)
     return case, code
+
+
+def audit_reporter(case: Case, actor: Any | None, action: str, details: dict | None = None):
+    """Audit what the reporter did on their own report. Only a named reporter is recorded by
+    account: a confidential reporter is known only to the case handler, so anyone reading
+    the trail sees "the reporter of case C000123" (no account, no name), as for an anonymous
+    one. The hash chain is the same; the handler's own actions are recorded by account."""
+    details = dict(details or {})
+    if case.treatment == Treatment.NAMED and actor is not None:
+        return audit_record(actor=_user_of(actor), action=action, obj=case, details=details)
+    details["by"] = reporter_pseudonym(case)
+    return audit_record(actor=None, action=action, obj=case, details=details)
+
+
+def reporter_pseudonym(case: Case) -> str:
+    return f"the reporter of case {case.reference}"
 
 
 def subject_match(organisation: Organisation, description: str) -> Person | None:
@@ -270,6 +289,176 @@ def _candidates(organisation, step, reporter, subject):
     if step.of == "subject":
         return [authority_resolve(person=subject, authority=step.authority).person]
     return office_holders(organisation=organisation, office=step.authority)
+
+
+# Before anything is put to the subject: after that, changing who it is about would undo
+# their right of reply (MoJ problem.3).
+SUBJECT_CHANGEABLE = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSESSED)
+
+
+def case_link_subject(
+    *, case: Case, actor: Any, subject: Person | None, today: datetime.date | None = None
+) -> Case:
+    """The handler links the person the concern is about, chosen from the organisation's
+    people (the reporter's words rarely match a name exactly), or unlinks a wrong match
+    (`subject` None). If the handler is then in a relation the routing forbids (the subject
+    themselves, or below the subject in their line), the case is routed again by the same
+    rules and leaves them."""
+    today = today or timezone.localdate()
+    actor_person = _person_of(actor)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require(locked, actor_person, {HANDLING}, "change who the concern is about")
+        if locked.status not in SUBJECT_CHANGEABLE:
+            raise CaseStateError(
+                "Once the investigation has started, who the concern is about cannot change: "
+                "close this case and open a new one."
+            )
+        if subject is not None and (
+            subject.organisation_id != locked.organisation_id or not subject.active
+        ):
+            raise ValidationError({"subject": ["Choose someone who works for the organisation"]})
+        if subject is not None and subject.pk == locked.reporter_id:
+            raise ValidationError(
+                {
+                    "subject": [
+                        "The person who reported the concern cannot be the person it is about"
+                    ]
+                }
+            )
+        was = locked.subject_id
+        if was == (subject.pk if subject else None):
+            return locked
+        locked.subject = subject
+        conflict = handler_conflict(locked)
+        if conflict:
+            route = route_concern(
+                organisation=locked.organisation,
+                kind=locked.kind,
+                reporter=locked.reporter,
+                subject=subject,
+            )
+            locked.handler = route.handler
+            locked.routing_note = f"Routed again: the handler {conflict}. {route.note}"
+        _save(locked)
+        # nobody stays on a case about themselves or someone above them; nor is the handler
+        # also a member
+        taken_off = [
+            member.person_id
+            for member in locked.members.select_related("person")
+            if handler_conflict(locked, member.person) or member.person_id == locked.handler_id
+        ]
+        CaseMember.objects.filter(case=locked, person_id__in=taken_off).delete()
+        _event(
+            locked, actor_person, "subject-linked" if subject else "subject-unlinked", "", "", today
+        )
+        if conflict:
+            _event(locked, None, "rerouted", "", "", today)
+        audit_record(
+            actor=_user_of(actor),
+            action="case.subject_linked" if subject else "case.subject_unlinked",
+            obj=locked,
+            details={
+                "from": was,
+                "to": subject.pk if subject else None,
+                **({"rerouted_to": locked.handler_id} if conflict else {}),
+                **({"taken_off": taken_off} if taken_off else {}),
+            },
+        )
+        if conflict:
+            notify(template="new_case", recipients=[locked.handler], case=locked)
+    return locked
+
+
+def case_add_member(
+    *, case: Case, actor: Any, person: Person, role: str, today: datetime.date | None = None
+) -> CaseMember:
+    """The handler adds a second handler or a named reviewer from the organisation, who then
+    needs to know and may open the case: never the person it is about, never its reporter
+    (of a named or confidential report), never the handler themselves."""
+    today = today or timezone.localdate()
+    actor_person = _person_of(actor)
+    if role not in CaseMember.Role.values:
+        raise ValidationError({"role": ["Select whether they handle or review the case"]})
+    with transaction.atomic():
+        locked = _lock(case)
+        _require(locked, actor_person, {HANDLING}, "add people to the case")
+        if locked.content_deleted_on:
+            raise CaseStateError("This case's content has been deleted: there is nothing to read.")
+        if not person.active or person.organisation_id != locked.organisation_id:
+            raise ValidationError({"person": ["Choose someone who works for the organisation"]})
+        if person.pk in (locked.subject_id, locked.reporter_id, locked.handler_id):
+            raise ValidationError(
+                {"person": ["Not the person it is about, who reported it, or its handler"]}
+            )
+        if handler_conflict(locked, person):
+            raise ValidationError(
+                {
+                    "person": [
+                        f"{person.name} reports to the person it is about: choose someone else"
+                    ]
+                }
+            )
+        if CaseMember.objects.filter(case=locked, person=person).exists():
+            raise ValidationError({"person": [f"{person.name} is already on this case"]})
+        member = CaseMember.objects.create(
+            case=locked, person=person, role=role, added_by=actor_person, added_on=today
+        )
+        _event(locked, actor_person, "member-added", "", "", today)
+        audit_record(
+            actor=_user_of(actor),
+            action="case.member_added",
+            obj=locked,
+            details={"person": person.pk, "role": role},
+        )
+        notify(template="added_to_case", recipients=[person], case=locked)
+    return member
+
+
+def case_remove_member(
+    *, case: Case, actor: Any, person: Person, today: datetime.date | None = None
+) -> None:
+    """The handler takes someone off the case: they can no longer open it."""
+    today = today or timezone.localdate()
+    actor_person = _person_of(actor)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require(locked, actor_person, {HANDLING}, "take people off the case")
+        removed, _ = CaseMember.objects.filter(case=locked, person=person).delete()
+        if not removed:
+            raise ValidationError({"person": [f"{person.name} is not on this case"]})
+        _event(locked, actor_person, "member-removed", "", "", today)
+        audit_record(
+            actor=_user_of(actor),
+            action="case.member_removed",
+            obj=locked,
+            details={"person": person.pk},
+        )
+
+
+def handler_conflict(case: Case, person: Person | None = None) -> str:
+    """Why the case's handler (or `person`, to be added to it) may not handle it now that its
+    subject is known, or empty: the routing rules of route_concern applied to someone
+    already chosen."""
+    person = person or case.handler
+    subject = case.subject
+    if person is None or subject is None:
+        return ""
+    if person.pk == subject.pk:
+        return "is the person it is about"
+    if subject in person_managers(person) and not _holds_route_office(case, person):
+        return "reports to the person it is about"
+    return ""
+
+
+def _holds_route_office(case: Case, person: Person) -> bool:
+    """An office of the kind's route (monitoring officer, board secretary, ...) is independent
+    by design, even of someone above its holder."""
+    return any(
+        person in office_holders(organisation=case.organisation, office=step.authority)
+        for step in concern_kind(case.kind).route
+        if not step.of
+    )
 
 
 def organisation_deadlines(organisation: Organisation) -> Deadlines:
@@ -368,7 +557,7 @@ def message_to_reporter(
     body = _required_text(body, "body", "Enter your message")
     with transaction.atomic():
         locked = _lock(case)
-        _require(locked, actor_person, {HANDLING}, "write to the reporter")
+        _require(locked, actor_person, HANDLERS, "write to the reporter")
         if locked.reporter_id is None and not locked.is_anonymous and not locked.reporter_contact:
             raise CaseStateError("This case has no reporter to write to.")
         message = CaseMessage.objects.create(
@@ -426,12 +615,7 @@ def message_from_reporter(
         for item, content_type in checked:
             _attach(locked, message, item, content_type, today)
         _event(locked, None, "message-from-reporter", "", "", today)
-        audit_record(
-            actor=_user_of(actor),
-            action="case.message_received",
-            obj=locked,
-            details={"attachments": len(checked)},
-        )
+        audit_reporter(locked, actor, "case.message_received", {"attachments": len(checked)})
         notify(template="message_for_handler", recipients=[locked.handler], case=locked)
     return message
 
@@ -443,7 +627,12 @@ def note_add(*, case: Case, actor: Any, body: str, today: datetime.date | None =
     body = _required_text(body, "body", "Enter the note")
     with transaction.atomic():
         locked = _lock(case)
-        _require(locked, actor_person, {HANDLING, ESCALATION, REVIEWER}, "add a note")
+        _require(
+            locked,
+            actor_person,
+            {*HANDLERS, ESCALATION, REVIEWER, NAMED_REVIEWER},
+            "add a note",
+        )
         note = CaseNote.objects.create(case=locked, author=actor_person, body=body)
         _event(locked, actor_person, "note", "", "", today)
         audit_record(actor=_user_of(actor), action="case.note_added", obj=locked)
@@ -460,7 +649,7 @@ def case_acknowledge(*, case: Case, actor: Any, today: datetime.date | None = No
     def change(locked: Case) -> None:
         locked.acknowledged_on = today
 
-    return _transition(case, actor, "acknowledge", {HANDLING}, change, today=today)
+    return _transition(case, actor, "acknowledge", HANDLERS, change, today=today)
 
 
 def case_assess(
@@ -475,7 +664,7 @@ def case_assess(
         locked.triage, locked.triage_reasons = triage, reasons
 
     return _transition(
-        case, actor, "assess", {HANDLING}, change, today=today, details={"triage": triage}
+        case, actor, "assess", HANDLERS, change, today=today, details={"triage": triage}
     )
 
 
@@ -495,7 +684,7 @@ def case_investigate(
             )
         locked.allegation = allegation
 
-    result = _transition(case, actor, "investigate", {HANDLING}, change, today=today)
+    result = _transition(case, actor, "investigate", HANDLERS, change, today=today)
     if result.subject_id:
         notify(template="allegation_for_subject", recipients=[result.subject], case=result)
     return result
@@ -514,7 +703,7 @@ def case_record_reply(
             raise CaseStateError("Nobody in the organisation is the subject of this case.")
         locked.right_of_reply, locked.right_of_reply_on = reply, today
 
-    return _transition(case, actor, "record_reply", {HANDLING, SUBJECT}, change, today=today)
+    return _transition(case, actor, "record_reply", {*HANDLERS, SUBJECT}, change, today=today)
 
 
 def case_decide(
@@ -574,7 +763,7 @@ def case_decide(
             )
 
     result = _transition(
-        case, actor, "decide", {HANDLING}, change, today=today, details={"decision": decision}
+        case, actor, "decide", HANDLERS, change, today=today, details={"decision": decision}
     )
     if result.subject_id:
         notify(template="decision_for_subject", recipients=[result.subject], case=result)
@@ -589,7 +778,7 @@ def case_close(*, case: Case, actor: Any, today: datetime.date | None = None) ->
             raise CaseStateError("The assessment called for an investigation: start it first.")
         locked.closed_on = today
 
-    return _transition(case, actor, "close", {HANDLING}, change, today=today)
+    return _transition(case, actor, "close", HANDLERS, change, today=today)
 
 
 def case_request_review(
@@ -768,17 +957,39 @@ class RetentionReport:
     by_kind: dict | None = None
 
 
+def retention_days(organisation_id: int, kind: str, own: dict | None = None) -> int:
+    """Days a closed case's content is kept: the organisation's own period for the kind
+    (CaseRetention, set in the admin), else data/concerns.yaml's. `own` is
+    `organisation_retention()`, read once for a run."""
+    if own is None:
+        own = organisation_retention(organisation_id)
+    return own.get((organisation_id, kind)) or concern_kind(kind).retention_days
+
+
+def organisation_retention(organisation_id: int | None = None) -> dict[tuple[int, str], int]:
+    """(organisation id, kind) → days, for every organisation or one."""
+    rows = CaseRetention.objects.all()
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    return {
+        (org, kind): days
+        for org, kind, days in rows.values_list("organisation_id", "kind", "retention_days")
+    }
+
+
 def retention_run(*, today: datetime.date | None = None, dry_run: bool = False) -> RetentionReport:
-    """Delete the content of closed cases past their kind's retention period: text, messages,
-    notes, evidence, the timeline and every link to a person. The case row stays, with its
-    kind, dates and outcomes only, for the oversight figures."""
+    """Delete the content of closed cases past their retention period (the organisation's
+    own for the kind, else the kind's): text, messages, notes, evidence, the timeline and
+    every link to a person. The case row stays, with its kind, dates and outcomes only, for
+    the oversight figures."""
     today = today or timezone.localdate()
     report = RetentionReport(by_kind={})
+    own = organisation_retention()
     candidates = Case.objects.filter(status=Status.CLOSED, content_deleted_on=None).only(
-        "id", "kind", "closed_on"
+        "id", "kind", "closed_on", "organisation_id"
     )
     for case in candidates.iterator(chunk_size=500):
-        period = concern_kind(case.kind).retention_days
+        period = retention_days(case.organisation_id, case.kind, own)
         if case.closed_on is None or case.closed_on + datetime.timedelta(days=period) > today:
             continue
         report.cases += 1
@@ -800,6 +1011,7 @@ def _delete_content(case: Case, today: datetime.date) -> None:
         case.messages.all().delete()
         case.notes.all().delete()
         case.events.all().delete()
+        case.members.all().delete()
         AnonymousAccess.objects.filter(case=case).delete()
         Case.objects.filter(pk=case.pk).update(
             **dict.fromkeys(ENCRYPTED_CASE_FIELDS, ""),

@@ -26,6 +26,12 @@ urlpatterns = [
         views.attachment,
         name="attachment",
     ),
+    path("concerns/cases/<int:pk>/people", views.case_people, name="case-people"),
+    path(
+        "concerns/cases/<int:pk>/people/<int:person_pk>/remove",
+        views.case_people_remove,
+        name="case-people-remove",
+    ),
     path("concerns/cases/<int:pk>/<slug:action>", views.case_action, name="case-action"),
     path("concerns/log", views.log_concern, name="log"),
     path("concerns/site-access", views.site_access, name="site-access"),

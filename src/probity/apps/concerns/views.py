@@ -12,6 +12,7 @@ the receipt code.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import secrets
@@ -38,6 +39,7 @@ from probity.apps.concerns.forms import (
     FollowUpForm,
     KindForm,
     LogForm,
+    MemberForm,
     MessageForm,
     NoteForm,
     OrganisationForm,
@@ -46,6 +48,7 @@ from probity.apps.concerns.forms import (
     ReplyForm,
     ReviewDecisionForm,
     ReviewRequestForm,
+    SubjectForm,
     TreatmentForm,
     WhatForm,
     WhenForm,
@@ -69,6 +72,7 @@ FOLLOW_UP_SALT = "probity.concerns.follow-up"
 FOLLOW_UP_MINUTES = 30
 MAX_EVIDENCE = 5
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 OVERSIGHT_OFFICES = ("chief-executive", "monitoring-officer", "board-secretary")
 
 TAGS = {
@@ -476,7 +480,7 @@ def my_report(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(reverse("concerns:my-report", args=[pk]) + "?added=1")
-    audit_view(request, case, "case_report")
+    services.audit_reporter(case, request.user, "case_report.viewed", {"path": request.path})
     context = {
         "case": case,
         "tag": _tag(case.status),
@@ -538,7 +542,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("team") == "1"
     cases = selectors.handler_queue(person=request.person, include_team=team)
     page = request.GET.get("page", "1")
-    page_number = max(int(page), 1) if page.isdigit() else 1
+    # capped: a page number past the database's integer range is a 500, not an empty page
+    page_number = min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1
     rows = list(cases[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
     today = timezone.localdate()
     audit_view(request, request.person, "case_queue")
@@ -554,6 +559,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             for case in rows[:PAGE_SIZE]
         ],
         "team": team,
+        "moved": request.GET.get("moved") == "1",
         "page_number": page_number,
         "has_next": len(rows) > PAGE_SIZE,
         "query": "team=1" if team else "",
@@ -593,8 +599,54 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
             for e in case.events.select_related("actor")
         ],
         "actions": _actions(case, roles),
+        "members": case.members.select_related("person"),
     }
     return render(request, "concerns/case.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@verified_required
+def case_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handler adds a second handler or a named reviewer, and takes them off again."""
+    case = _open_case(request, pk, "case_people")
+    if selectors.HANDLING not in selectors.case_roles(case, request.person):
+        raise Http404("No such page")
+    form = MemberForm(request.POST or None, people=selectors.member_choices(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_add_member(
+                case=case,
+                actor=request.user,
+                person=Person.objects.get(pk=int(form.cleaned_data["person"])),
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("concerns:case-people", pk=pk)
+    context = {
+        "case": case,
+        "form": form,
+        "members": case.members.select_related("person"),
+        "person_items": form.radio_items("person"),
+        "role_items": form.radio_items("role"),
+    }
+    return render(request, "concerns/case_people.html", context)
+
+
+@require_http_methods(["POST"])
+@verified_required
+def case_people_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    case = _open_case(request, pk, "case_people")
+    person = Person.objects.filter(pk=person_pk).first()
+    if person is None or selectors.HANDLING not in selectors.case_roles(case, request.person):
+        raise Http404("No such page")
+    # Already off the case (a second click, another tab): the page shows who is on it.
+    with contextlib.suppress(ValidationError, services.CaseError):
+        services.case_remove_member(case=case, actor=request.user, person=person)
+    return redirect("concerns:case-people", pk=pk)
 
 
 EVENT_LABELS = {
@@ -612,6 +664,11 @@ EVENT_LABELS = {
     "note": "Internal note added",
     "reassigned": "Reassigned",
     "escalated": "Overdue: escalated to the handler's manager",
+    "subject-linked": "Person it is about linked",
+    "subject-unlinked": "Person it is about unlinked",
+    "rerouted": "Routed again: the handler could not handle it",
+    "member-added": "Someone added to the case",
+    "member-removed": "Someone taken off the case",
 }
 EXTENSIONS = {
     "application/pdf": "pdf",
@@ -639,7 +696,7 @@ ACTIONS = {
         "title": "Acknowledge the concern",
         "button": "Acknowledge",
         "form": ConfirmForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.RECEIVED,),
         "run": lambda case, user, data: services.case_acknowledge(case=case, actor=user),
     },
@@ -647,7 +704,7 @@ ACTIONS = {
         "title": "Assess the concern",
         "button": "Save the assessment",
         "form": AssessForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.ACKNOWLEDGED,),
         "run": lambda case, user, data: services.case_assess(
             case=case, actor=user, triage=data["triage"], reasons=data["reasons"]
@@ -657,7 +714,7 @@ ACTIONS = {
         "title": "Start the investigation",
         "button": "Start the investigation",
         "form": AllegationForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.ASSESSED,),
         "run": lambda case, user, data: services.case_investigate(
             case=case, actor=user, allegation=data["allegation"]
@@ -667,7 +724,7 @@ ACTIONS = {
         "title": "Record the right of reply",
         "button": "Record the reply",
         "form": ReplyForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.INVESTIGATION,),
         "run": lambda case, user, data: services.case_record_reply(
             case=case, actor=user, reply=data["reply"]
@@ -677,7 +734,7 @@ ACTIONS = {
         "title": "Decide",
         "button": "Record the decision",
         "form": DecideForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.INVESTIGATION, Status.REPLY_RECORDED),
         "run": lambda case, user, data: services.case_decide(
             case=case,
@@ -691,7 +748,7 @@ ACTIONS = {
         "title": "Close the case",
         "button": "Close the case",
         "form": ConfirmForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": (Status.ASSESSED, Status.DECIDED, Status.REVIEW_DECIDED),
         "run": lambda case, user, data: services.case_close(case=case, actor=user),
     },
@@ -709,7 +766,7 @@ ACTIONS = {
         "title": "Write to the reporter",
         "button": "Send the message",
         "form": MessageForm,
-        "roles": {selectors.HANDLING},
+        "roles": selectors.HANDLERS,
         "statuses": OPEN_STATUSES,
         "run": lambda case, user, data: services.message_to_reporter(
             case=case, actor=user, body=data["body"]
@@ -719,9 +776,28 @@ ACTIONS = {
         "title": "Add an internal note",
         "button": "Add the note",
         "form": NoteForm,
-        "roles": {selectors.HANDLING, selectors.ESCALATION, selectors.REVIEWER},
+        "roles": {
+            *selectors.HANDLERS,
+            selectors.ESCALATION,
+            selectors.REVIEWER,
+            selectors.NAMED_REVIEWER,
+        },
         "statuses": tuple(Status),
         "run": lambda case, user, data: services.note_add(case=case, actor=user, body=data["body"]),
+    },
+    "subject": {
+        "title": "Link the person it is about",
+        "button": "Save",
+        "form": SubjectForm,
+        "roles": {selectors.HANDLING},
+        "statuses": services.SUBJECT_CHANGEABLE,
+        "run": lambda case, user, data: services.case_link_subject(
+            case=case,
+            actor=user,
+            subject=None
+            if data["subject"] == SubjectForm.NOBODY
+            else Person.objects.get(pk=int(data["subject"])),
+        ),
     },
     "reassign": {
         "title": "Reassign the case",
@@ -757,6 +833,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs = {}
     if action == "reassign":
         kwargs["people"] = _reassign_choices(case, request.person)
+    if action == "subject":
+        kwargs.update(people=selectors.organisation_people(case), current=case.subject_id)
     form = spec["form"](request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -766,6 +844,10 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except services.CaseError as error:
             form.add_error(None, str(error))
         else:
+            case.refresh_from_db()
+            if not selectors.can_open_case(case, request.person):
+                # routed away from them (they are its subject, or below the subject)
+                return redirect(reverse("concerns:queue") + "?moved=1")
             return redirect("concerns:case", pk=pk)
     context = {
         "case": case,
@@ -776,6 +858,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "triage_items": form.radio_items("triage") if action == "assess" else [],
         "outcome_items": form.radio_items("outcome") if action == "decide-review" else [],
         "handler_items": form.radio_items("handler") if action == "reassign" else [],
+        "subject_items": form.radio_items("subject") if action == "subject" else [],
     }
     return render(request, "concerns/action.html", context)
 
@@ -849,7 +932,12 @@ def site_access(request: HttpRequest) -> HttpResponse:
     )
     person_id = request.GET.get("person", "")
     if person_id.isdigit():
-        withdrawals = withdrawals.filter(person_id=int(person_id))
+        # an id past any database's integer range names nobody (rather than a 500)
+        withdrawals = (
+            withdrawals.filter(person_id=int(person_id))
+            if len(person_id) < 19
+            else withdrawals.none()
+        )
     audit_view(request, request.person, "site_access_withdrawals")
     return render(request, "concerns/site_access.html", {"withdrawals": withdrawals[:500]})
 

@@ -1,8 +1,9 @@
 """`probity retention run` (or `probity manage retention_run`): delete the content of closed
-cases whose retention period (per kind, data/concerns.yaml) has passed (what was reported,
-messages, notes, evidence, the timeline and every link to a person), keep each case's kind,
-dates and outcomes for the oversight figures, and say what was removed. --dry-run only says.
-Evidence files left by reports never sent (older than a day) are removed too."""
+cases whose retention period has passed (the organisation's own for the kind, set in the
+admin, else the kind's in data/concerns.yaml): what was reported, messages, notes, evidence,
+the timeline and every link to a person. Keep each case's kind, dates and outcomes for the
+oversight figures, and say what was removed. --dry-run only says. Evidence files left by
+reports never sent (older than a day) are removed too."""
 
 from __future__ import annotations
 
