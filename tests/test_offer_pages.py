@@ -197,3 +197,16 @@ def test_clear_my_answers_forgets_them(client):
         'value="30"'
         not in client.get("/offer/calculators/annual-leave/weekly_hours").content.decode()
     )
+
+
+def test_the_flexible_working_section_leads_to_the_requests(client):
+    page = client.get("/offer/sections/flexible-working").content.decode()
+    assert 'href="/flexible-working/new/pattern"' in page  # ask
+    assert 'href="/flexible-working"' in page  # my requests and arrangements
+    assert 'href="/flexible-working/to-decide"' in page  # a line manager's decisions
+
+
+def test_employee_offer_is_the_current_section_on_flexible_working_pages(admin_client):
+    page = admin_client.get("/flexible-working").content.decode()
+    current = page.split('aria-current="true"', 1)[1].split("</a>", 1)[0]
+    assert "Employee offer" in current

@@ -7,11 +7,13 @@ NAVIGATION = (
     ("/concerns", "Raise a concern"),
     ("/offer", "Employee offer"),
 )
+# Pages that belong to a navigation item without sharing its path
+ALSO_ACTIVE = {"/offer": ("/flexible-working",)}
 
 
 def navigation(request):
     items = [
-        {"href": href, "label": label, "active": request.path.startswith(href)}
+        {"href": href, "label": label, "active": request.path.startswith((href, *ALSO_ACTIVE.get(href, ())))}
         for href, label in NAVIGATION
     ]
     user = getattr(request, "user", None)
