@@ -13,7 +13,11 @@ ALSO_ACTIVE = {"/offer": ("/flexible-working",)}
 
 def navigation(request):
     items = [
-        {"href": href, "label": label, "active": request.path.startswith((href, *ALSO_ACTIVE.get(href, ())))}
+        {
+            "href": href,
+            "label": label,
+            "active": request.path.startswith((href, *ALSO_ACTIVE.get(href, ()))),
+        }
         for href, label in NAVIGATION
     ]
     user = getattr(request, "user", None)
