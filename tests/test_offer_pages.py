@@ -150,7 +150,12 @@ EXAMPLES = {
         "weeks_taken": "10",
         "leave_year_start": ("1", "4", "2025"),
     },
-    "pay-progression": {"pay_year": "2023/24", "role": "prison-officer", "years_in_role": "2"},
+    "pay-progression": {
+        "pay_year": "2023/24",
+        "role": "prison-officer",
+        "years_in_role": "2",
+        "weekly_hours": "18.5",
+    },
     "pension": {"annual_salary": "30902", "avc_monthly": "50"},
     "cycle-to-work": {"price": "1000", "tax_band": "higher", "on": ("1", "6", "2024")},
 }
@@ -158,7 +163,7 @@ EXPECTED = {
     "toil": "8.4 hours",
     "sick-pay": "at most 10 months less 12 days",
     "family-leave": "42 weeks",
-    "pay-progression": "£32,539.00",
+    "pay-progression": "£16,269.50",  # half of £32,539, pro rata for 18.5 hours
     "pension": "£10,365.03",
     "cycle-to-work": "£420.00",
 }
