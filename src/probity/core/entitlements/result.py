@@ -7,7 +7,7 @@ what is missing, linked to the section: the calculators never guess.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections import namedtuple
 from decimal import Decimal
 
 OFFER = "hmpps-offer"
@@ -15,39 +15,39 @@ OFFER = "hmpps-offer"
 Value = Decimal | datetime.date | int | str | None
 
 
-@dataclass(frozen=True)
-class Line:
-    key: str
-    label: str
-    value: Value
-    unit: str = ""  # "days", "hours", "weeks", "GBP", "percent", "months"
-    section: str | None = None  # hmpps-offer section id that states the value
-    quote: str = ""  # the source's own words for it
-    not_stated: str = ""  # when value is None: what the source leaves unsaid
+# Records are named tuples, as in probity.core.codes: importing dataclasses (and inspect with
+# it) would double the cold start of `probity entitlements`.
+
+
+class Line(
+    namedtuple("Line", "key label value unit section quote not_stated", defaults=("", None, "", ""))
+):
+    """A figure: key, label, value (Value), unit ("days", "hours", "weeks", "GBP", "percent",
+    "months"), the hmpps-offer section that states it, the source's own words for it (quote)
+    and, when value is None, what the source leaves unsaid (not_stated)."""
+
+    __slots__ = ()
 
     @property
     def clause(self) -> str | None:
         return f"{OFFER}:{self.section}" if self.section else None
 
 
-@dataclass(frozen=True)
-class Note:
-    text: str
-    section: str | None = None
-    quote: str = ""
+class Note(namedtuple("Note", "text section quote", defaults=(None, ""))):
+    """Something to know, with the section (and words) it comes from."""
+
+    __slots__ = ()
 
     @property
     def clause(self) -> str | None:
         return f"{OFFER}:{self.section}" if self.section else None
 
 
-@dataclass(frozen=True)
-class Result:
-    calculator: str
-    title: str
-    lines: list[Line]
-    notes: list[Note] = field(default_factory=list)
-    rules_from: datetime.date | None = None  # the dated version of the rules used
+class Result(namedtuple("Result", "calculator title lines notes rules_from", defaults=((), None))):
+    """What a calculator answers: its lines (list[Line]), notes (list[Note]) and the date the
+    version of the rules used is in force from (rules_from)."""
+
+    __slots__ = ()
 
     def line(self, key: str) -> Line:
         for line in self.lines:
