@@ -215,3 +215,32 @@ def test_employee_offer_is_the_current_section_on_flexible_working_pages(admin_c
     page = admin_client.get("/flexible-working").content.decode()
     current = page.split('aria-current="true"', 1)[1].split("</a>", 1)[0]
     assert "Employee offer" in current
+
+
+def _toil_answered(client):
+    base = "/offer/calculators/toil/"
+    client.post(base + "banked", {"banked": "7.4, 3"})
+    client.post(base + "taken", {"taken": "2"})
+    return base
+
+
+def test_a_result_can_be_printed_or_saved_on_a_phone(client):
+    base = _toil_answered(client)
+    response = client.get(base + "result")
+    page = response.content.decode()
+    assert '<script type="module" src="/static/ask/print-link.js"></script>' in page
+    assert "data-probity-print hidden" in page  # shown only where the module can print
+    assert f'href="{base}result.txt" download' in page
+    assert "no-store" in response["Cache-Control"]  # answers can be health data
+    saved = client.get(base + "result.txt")
+    assert saved["Content-Type"] == "text/plain; charset=utf-8"
+    assert saved["Content-Disposition"] == 'attachment; filename="toil-result.txt"'
+    text = saved.content.decode()
+    assert "Hours you can take: 8.4 hours  [hmpps-offer:annual-leave-and-toil]" in text
+    assert "Your answers:" in text and "7.4" in text
+    assert "not a decision" in text
+
+
+def test_saving_a_result_before_answering_goes_to_the_questions(client):
+    answer = client.get("/offer/calculators/toil/result.txt")
+    assert answer.status_code == 302

@@ -7,6 +7,7 @@ what is missing, linked to the section: the calculators never guess.
 from __future__ import annotations
 
 import datetime
+import textwrap
 from collections import namedtuple
 from decimal import Decimal
 
@@ -93,3 +94,28 @@ def _plain(value: Value) -> str | int | None:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+# a clause id such as [hmpps-offer:annual-leave-and-toil] stays on one line
+WRAP = {"break_on_hyphens": False, "break_long_words": False}
+
+
+def result_text(result: Result) -> str:
+    """The result in words, as the CLI prints it and the result page saves it."""
+    lines = [result.title, ""]
+    for line in result.lines:
+        value = "not stated in the offer" if line.value is None else f"{line.value} {line.unit}"
+        cite = f"  [{line.clause}]" if line.clause else ""
+        lines.append(f"{line.label}: {value.strip()}{cite}")
+        if line.value is None and line.not_stated:
+            lines.extend(
+                textwrap.wrap(
+                    line.not_stated, 88, initial_indent="  ", subsequent_indent="  ", **WRAP
+                )
+            )
+    if result.notes:
+        lines += ["", "Notes:"]
+        for note in result.notes:
+            cite = f" [{note.clause}]" if note.clause else ""
+            lines.extend(textwrap.wrap(f"- {note.text}{cite}", 88, subsequent_indent="  ", **WRAP))
+    return "\n".join(lines)
