@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -293,7 +294,7 @@ def flexible_to_decide(request):
     context = {
         "requests": selectors.requests_to_decide(request.person),
         "patterns": {key: value.title for key, value in _patterns().items()},
-        "today": datetime.date.today(),
+        "today": timezone.localdate(),  # the day in London, as decide_by is
     }
     return render(request, "offer/flexible_to_decide.html", context)
 
