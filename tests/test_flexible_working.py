@@ -53,6 +53,11 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def people():
+    return make_people()
+
+
+def make_people():
+    """A governor, their manager, and two officers the manager line-manages."""
     org = Organisation.objects.create(name="HMP Example", slug="hmp-example")
     governor = _person(org, "governor")
     manager = _person(org, "manager", governor)

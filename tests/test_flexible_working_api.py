@@ -11,7 +11,8 @@ from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry
 from probity.apps.offer.selectors import agreed_arrangements
 from probity.apps.offer.services import flexible_working_apply
-from probity.apps.people.models import Organisation, Person
+from probity.apps.people.models import Person
+from tests.test_flexible_working import make_people
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/flexible-working"
@@ -24,26 +25,9 @@ ASK = {
 }
 
 
-def _person(org, key, manager=None):
-    user = get_user_model().objects.create_user(username=key, email=f"{key}@prison.test")
-    return Person.objects.create(
-        organisation=org,
-        user=user,
-        name=key.title(),
-        email=f"{key}@prison.test",
-        staff_number=key,
-        line_manager=manager,
-    )
-
-
 @pytest.fixture
 def people():
-    org = Organisation.objects.create(name="HMP Example", slug="hmp-example")
-    governor = _person(org, "governor")
-    manager = _person(org, "manager", governor)
-    officer = _person(org, "officer", manager)
-    colleague = _person(org, "colleague", manager)
-    return {"governor": governor, "manager": manager, "officer": officer, "colleague": colleague}
+    return make_people()
 
 
 @pytest.fixture

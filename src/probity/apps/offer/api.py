@@ -16,6 +16,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from pydantic import Field
 
 from probity.api.entitlements import IsoDate
@@ -132,8 +133,23 @@ def _person(request) -> Person:
     """The token owner's active staff record, as the pages require (signed_in)."""
     person = person_for_user(user=request.auth)
     if person is None or not person.active:
-        raise PermissionDenied("Your account is not linked to a person in any organisation.")
+        raise HttpError(403, "Your account is not linked to a person in any organisation.")
     return person
+
+
+def _visible(person: Person, pk: int) -> FlexibleWorkingRequest:
+    """A request the person may see, else 404 as on the pages: it tells nothing."""
+    try:
+        return selectors.request_for(person, pk)
+    except (BadInput, PermissionDenied):
+        raise HttpError(404, "No such request") from None
+
+
+def _waiting(person: Person, pk: int) -> FlexibleWorkingRequest:
+    found = _visible(person, pk)
+    if found.status != RequestStatus.SUBMITTED:
+        raise HttpError(409, f"This request is {found.get_status_display().lower()}.")
+    return found
 
 
 def _bad(error: BadInput, *bodies: tuple[list[str], type[Schema]]) -> Status:
@@ -147,18 +163,6 @@ def _bad(error: BadInput, *bodies: tuple[list[str], type[Schema]]) -> Status:
     return Status(422, {"detail": [problem]})
 
 
-def _refused(error: PermissionDenied) -> Status:
-    return Status(403, {"detail": str(error)})
-
-
-def _visible(person: Person, pk: int) -> FlexibleWorkingRequest | None:
-    try:
-        return selectors.request_for(person, pk)
-    except (BadInput, PermissionDenied):
-        return None
-
-
-NOT_FOUND = {"detail": "No such request"}
 RESPONSES = {401: Unauthorized, 403: Refused, 404: NotFound}
 
 
@@ -170,11 +174,7 @@ RESPONSES = {401: Unauthorized, 403: Refused, 404: NotFound}
 )
 def mine(request):
     """The token owner's requests, newest first (at most 500)."""
-    try:
-        person = _person(request)
-    except PermissionDenied as error:
-        return _refused(error)
-    return [_out(found) for found in selectors.requests_of(person)[:LIST_LIMIT]]
+    return [_out(found) for found in selectors.requests_of(_person(request))[:LIST_LIMIT]]
 
 
 @router.post(
@@ -186,11 +186,9 @@ def mine(request):
 def apply(request, application: Application):
     """Ask the line manager for one of the patterns the offer lists; they decide by
     `decide_by`, the statutory time limit."""
+    person = _person(request)
     try:
-        person = _person(request)
         created = services.flexible_working_apply(person=person, **application.model_dump())
-    except PermissionDenied as error:
-        return _refused(error)
     except BadInput as error:
         return _bad(error, (["application"], Application))
     return Status(201, _out(created))
@@ -205,11 +203,7 @@ def apply(request, application: Application):
 def to_decide(request):
     """Requests the token owner is the decider of and that wait for a decision, soonest time
     limit first (at most 500)."""
-    try:
-        person = _person(request)
-    except PermissionDenied as error:
-        return _refused(error)
-    return [_out(found) for found in selectors.requests_to_decide(person)[:LIST_LIMIT]]
+    return [_out(found) for found in selectors.requests_to_decide(_person(request))[:LIST_LIMIT]]
 
 
 @router.get(
@@ -220,11 +214,7 @@ def to_decide(request):
 )
 def one(request, request_id: int):
     """A request its applicant or a manager who may decide it can see; 404 for anyone else."""
-    try:
-        found = _visible(_person(request), request_id)
-    except PermissionDenied as error:
-        return _refused(error)
-    return _out(found) if found else Status(404, NOT_FOUND)
+    return _out(_visible(_person(request), request_id))
 
 
 @router.post(
@@ -236,25 +226,20 @@ def one(request, request_id: int):
 def decide(request, request_id: int, decision: Decision):
     """Approve, approve with changes (`changes`: what differs from the request) or refuse
     with a reason. Only the applicant's line manager, or someone above them, decides."""
+    person = _person(request)
+    found = _waiting(person, request_id)
     try:
-        person = _person(request)
-        found = _visible(person, request_id)
-        if found is None:
-            return Status(404, NOT_FOUND)
-        if found.status != RequestStatus.SUBMITTED:
-            return Status(409, {"detail": f"This request is {found.get_status_display().lower()}"})
         if decision.changes is not None and decision.decision != "approve-with-changes":
             raise BadInput("changes", "only go with the decision approve-with-changes")
-        changes = decision.changes.model_dump(exclude_unset=True) if decision.changes else {}
         decided = services.flexible_working_decide(
             request=found,
             actor=person,
             decision=decision.decision,
             reason=decision.reason,
-            changes=changes,
+            changes=decision.changes.model_dump(exclude_unset=True) if decision.changes else {},
         )
     except PermissionDenied as error:
-        return _refused(error)
+        raise HttpError(403, str(error)) from None
     except BadInput as error:
         return _bad(error, (["decision"], Decision), (["decision", "changes"], Changes))
     return _out(decided)
@@ -268,16 +253,12 @@ def decide(request, request_id: int, decision: Decision):
 )
 def withdraw(request, request_id: int):
     """The applicant withdraws a request that waits for a decision."""
+    person = _person(request)
+    found = _waiting(person, request_id)
     try:
-        person = _person(request)
-        found = _visible(person, request_id)
-        if found is None:
-            return Status(404, NOT_FOUND)
-        if found.status != RequestStatus.SUBMITTED:
-            return Status(409, {"detail": f"This request is {found.get_status_display().lower()}"})
         withdrawn = services.flexible_working_withdraw(request=found, actor=person)
     except PermissionDenied as error:
-        return _refused(error)
+        raise HttpError(403, str(error)) from None
     except BadInput as error:  # someone changed it at the same moment
-        return Status(409, {"detail": error.message})
+        raise HttpError(409, error.message) from None
     return _out(withdrawn)
