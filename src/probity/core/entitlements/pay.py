@@ -163,7 +163,7 @@ def _pro_rata(lines: list[Line], share: Decimal, hours: Decimal, rule: Rule) -> 
     shown = f"{hours.normalize():f}"
     pro_rata = [
         Line("weekly_hours", "Hours a week", hours, "hours", rule.section, rule.quote),
-        Line("hours_share", "Share of the table's full-time hours", _penny(share), "fraction"),
+        Line("hours_share", "Share of full-time hours", _penny(share), "fraction"),
     ]
     for line in lines:
         if line.key in ("starting_salary", "salary"):
