@@ -330,6 +330,67 @@ def test_prison_officer_2023_24_pay(years, salary):
         assert "does not state" in result.line("salary").not_stated
 
 
+@pytest.mark.parametrize(
+    ("hours", "years", "salary"),
+    [
+        ("37", 2, None),  # full time: the table's own figures, no pro rata lines
+        ("30", 0, "25055.68"),  # 30902 × 30/37 = 25055.675…, to the penny
+        ("30", 2, "26382.97"),  # 32539 × 30/37
+        ("18.5", 0, "15451.00"),  # half time
+        ("18.5", 2, "16269.50"),
+        ("22.2", 2, "19523.40"),  # 0.6 of full time
+        ("36.99", 0, "30893.65"),
+        ("30", 1, None),  # the offer states no figure for year 1, so neither pro rata
+    ],
+)
+def test_part_time_pay_is_pro_rata_to_37_hours(hours, years, salary):
+    """hmpps-offer:future-earning-potential: the 2023/24 rates are 'working 37 hours a week';
+    pro rata for fewer hours is the calculator's reading, and the result says so."""
+    result = calculate(
+        "pay-progression",
+        {"pay_year": "2023/24", "role": "prison-officer", "years_in_role": years,
+         "weekly_hours": hours},
+    )  # fmt: skip
+    keys = {line.key for line in result.lines}
+    if hours == "37":
+        assert "salary_pro_rata" not in keys
+        assert not any("pro rata" in note.text for note in result.notes)
+        return
+    assert result.value("salary_pro_rata" if years else "starting_salary_pro_rata") == (
+        D(salary) if salary else None
+    )
+    assert result.line("salary_pro_rata").clause == "hmpps-offer:future-earning-potential"
+    [reading] = [note for note in result.notes if "pro rata" in note.text]
+    assert "not the offer's words" in reading.text
+    assert reading.clause == "hmpps-offer:future-earning-potential"
+
+
+@given(hours=st.decimals(min_value="0.01", max_value="37", places=2))
+def test_pro_rata_pay_never_exceeds_full_time(hours):
+    result = calculate(
+        "pay-progression",
+        {
+            "pay_year": "2023/24",
+            "role": "prison-officer",
+            "years_in_role": 2,
+            "weekly_hours": hours,
+        },
+    )
+    pro_rata = [line.value for line in result.lines if line.key == "salary_pro_rata"]
+    assert all(0 < value <= result.value("salary") for value in pro_rata)
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "37.5", "forty"])
+def test_part_time_hours_out_of_range_name_the_field(hours):
+    with pytest.raises(BadInput) as caught:
+        calculate(
+            "pay-progression",
+            {"pay_year": "2023/24", "role": "prison-officer", "years_in_role": 0,
+             "weekly_hours": hours},
+        )  # fmt: skip
+    assert caught.value.field == "weekly_hours"
+
+
 def test_pay_bad_input():
     with pytest.raises(BadInput) as caught:
         calculate(

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from probity.apps.audit.models import AuditEntry
-from probity.apps.offer.models import Status
+from probity.apps.offer.models import FlexibleWorkingRequest, Status
 from probity.apps.offer.selectors import agreed_arrangements
 from probity.apps.offer.services import (
     decide_by_date,
@@ -53,6 +53,11 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def people():
+    return make_people()
+
+
+def make_people():
+    """A governor, their manager, and two officers the manager line-manages."""
     org = Organisation.objects.create(name="HMP Example", slug="hmp-example")
     governor = _person(org, "governor")
     manager = _person(org, "manager", governor)
@@ -231,3 +236,17 @@ def test_a_manager_can_agree_no_fixed_rest_days_through_the_pages(client, people
     [arrangement] = agreed_arrangements(people["officer"], on=datetime.date(2026, 1, 5))
     assert arrangement.fixed_rest_days == []
     assert "Approved with changes" in client.get(f"/flexible-working/{request.pk}").content.decode()
+
+
+def test_the_demo_shows_a_request_to_decide_and_an_agreed_arrangement():
+    from probity.apps.people.demo import demo_load
+
+    report = demo_load()
+    assert "has asked for compressed hours" in report.as_text()
+    carl = Person.objects.get(organisation__slug="hmp-example-demo", staff_number="hmp007")
+    [waiting] = FlexibleWorkingRequest.objects.filter(status=Status.SUBMITTED)
+    assert waiting.decider == carl  # Jade Robinson's line manager
+    [arrangement] = agreed_arrangements(carl, on=waiting.decide_by)
+    assert arrangement.fixed_rest_days == ["saturday", "sunday"]
+    assert demo_load().changes == 0  # made once
+    assert FlexibleWorkingRequest.objects.count() == 2

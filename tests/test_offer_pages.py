@@ -150,7 +150,12 @@ EXAMPLES = {
         "weeks_taken": "10",
         "leave_year_start": ("1", "4", "2025"),
     },
-    "pay-progression": {"pay_year": "2023/24", "role": "prison-officer", "years_in_role": "2"},
+    "pay-progression": {
+        "pay_year": "2023/24",
+        "role": "prison-officer",
+        "years_in_role": "2",
+        "weekly_hours": "18.5",
+    },
     "pension": {"annual_salary": "30902", "avc_monthly": "50"},
     "cycle-to-work": {"price": "1000", "tax_band": "higher", "on": ("1", "6", "2024")},
 }
@@ -158,7 +163,7 @@ EXPECTED = {
     "toil": "8.4 hours",
     "sick-pay": "at most 10 months less 12 days",
     "family-leave": "42 weeks",
-    "pay-progression": "£32,539.00",
+    "pay-progression": "£16,269.50",  # half of £32,539, pro rata for 18.5 hours
     "pension": "£10,365.03",
     "cycle-to-work": "£420.00",
 }
@@ -197,3 +202,45 @@ def test_clear_my_answers_forgets_them(client):
         'value="30"'
         not in client.get("/offer/calculators/annual-leave/weekly_hours").content.decode()
     )
+
+
+def test_the_flexible_working_section_leads_to_the_requests(client):
+    page = client.get("/offer/sections/flexible-working").content.decode()
+    assert 'href="/flexible-working/new/pattern"' in page  # ask
+    assert 'href="/flexible-working"' in page  # my requests and arrangements
+    assert 'href="/flexible-working/to-decide"' in page  # a line manager's decisions
+
+
+def test_employee_offer_is_the_current_section_on_flexible_working_pages(admin_client):
+    page = admin_client.get("/flexible-working").content.decode()
+    current = page.split('aria-current="true"', 1)[1].split("</a>", 1)[0]
+    assert "Employee offer" in current
+
+
+def _toil_answered(client):
+    base = "/offer/calculators/toil/"
+    client.post(base + "banked", {"banked": "7.4, 3"})
+    client.post(base + "taken", {"taken": "2"})
+    return base
+
+
+def test_a_result_can_be_printed_or_saved_on_a_phone(client):
+    base = _toil_answered(client)
+    response = client.get(base + "result")
+    page = response.content.decode()
+    assert '<script type="module" src="/static/ask/print-link.js"></script>' in page
+    assert "data-probity-print hidden" in page  # shown only where the module can print
+    assert f'href="{base}result.txt" download' in page
+    assert "no-store" in response["Cache-Control"]  # answers can be health data
+    saved = client.get(base + "result.txt")
+    assert saved["Content-Type"] == "text/plain; charset=utf-8"
+    assert saved["Content-Disposition"] == 'attachment; filename="toil-result.txt"'
+    text = saved.content.decode()
+    assert "Hours you can take: 8.4 hours  [hmpps-offer:annual-leave-and-toil]" in text
+    assert "Your answers:" in text and "7.4" in text
+    assert "not a decision" in text
+
+
+def test_saving_a_result_before_answering_goes_to_the_questions(client):
+    answer = client.get("/offer/calculators/toil/result.txt")
+    assert answer.status_code == 302

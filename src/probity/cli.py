@@ -21,7 +21,10 @@ EXAMPLE = '{"roles": {"essex-probation": "employee"}, "matter": "gift", "facts":
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # the calculators need only their own command: building every command's parser would
+    # cost more than the calculation (benchmarks/entitlements_bench.py)
+    parser = _entitlements_parser() if argv[:1] == ["entitlements"] else _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -169,13 +172,7 @@ def _parser() -> argparse.ArgumentParser:
         run=lambda args: _run_command("retention_run", args, "today", "dry_run")
     )
 
-    entitlements = commands.add_parser(
-        "entitlements", help="the HMPPS offer's calculators (annual leave, TOIL, sick pay, …)"
-    )
-    entitlements.add_argument("calculator", nargs="?", help="leave out to list them")
-    entitlements.add_argument("options", nargs=argparse.REMAINDER, help="--QUESTION ANSWER …")
-    entitlements.set_defaults(run=_entitlements)
-
+    _add_entitlements(commands)
     _add_roster_commands(commands)
 
     offer = commands.add_parser("offer", help="the HMPPS employee offer: flexible working")
@@ -357,6 +354,21 @@ def _audit_verify(args) -> int:
     where = f" at entry #{result.first_broken_sequence}" if result.first_broken_sequence else ""
     print(f"Audit trail broken{where}: {result.reason}")
     return 1
+
+
+def _add_entitlements(commands) -> None:
+    entitlements = commands.add_parser(
+        "entitlements", help="the HMPPS offer's calculators (annual leave, TOIL, sick pay, …)"
+    )
+    entitlements.add_argument("calculator", nargs="?", help="leave out to list them")
+    entitlements.add_argument("options", nargs=argparse.REMAINDER, help="--QUESTION ANSWER …")
+    entitlements.set_defaults(run=_entitlements)
+
+
+def _entitlements_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="probity")
+    _add_entitlements(parser.add_subparsers(title="commands"))
+    return parser
 
 
 def _entitlements(args) -> int:

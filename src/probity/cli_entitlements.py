@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import textwrap
 
 from probity.core.entitlements import CALCULATORS, calculate, calculator_get
 from probity.core.entitlements.inputs import DATE_RANGES, DECIMALS
-from probity.core.entitlements.result import Result
+from probity.core.entitlements.result import result_text
 from probity.core.errors import BadInput
 
 
@@ -57,21 +56,3 @@ def _parser(found) -> argparse.ArgumentParser:
         )
     parser.add_argument("--format", choices=("text", "json"))
     return parser
-
-
-def result_text(result: Result) -> str:
-    lines = [result.title, ""]
-    for line in result.lines:
-        value = "not stated in the offer" if line.value is None else f"{line.value} {line.unit}"
-        cite = f"  [{line.clause}]" if line.clause else ""
-        lines.append(f"{line.label}: {value.strip()}{cite}")
-        if line.value is None and line.not_stated:
-            lines.extend(
-                textwrap.wrap(line.not_stated, 88, initial_indent="  ", subsequent_indent="  ")
-            )
-    if result.notes:
-        lines += ["", "Notes:"]
-        for note in result.notes:
-            cite = f" [{note.clause}]" if note.clause else ""
-            lines.extend(textwrap.wrap(f"- {note.text}{cite}", 88, subsequent_indent="  "))
-    return "\n".join(lines)

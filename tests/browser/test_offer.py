@@ -56,6 +56,10 @@ def test_annual_leave_on_a_phone(page):
     total = page.locator('[data-key="total_days"]')
     assert "39.00 days" in total.inner_text()  # 30 after exactly 10 years + 8 + 1
     assert total.get_by_role("link", name="Source: hmpps-offer:annual-leave-and-toil").is_visible()
+    assert page.get_by_role("link", name="Print this result").is_visible()  # its module ran
+    with page.expect_download() as saved:
+        page.get_by_role("link", name="Save this result as a text file").click()
+    assert saved.value.suggested_filename == "annual-leave-result.txt"
     assert_accessible(page)
 
 
@@ -90,8 +94,7 @@ def test_flexible_working_request_approved(page, live_server):
 
     page.goto("/offer/sections/flexible-working")
     assert_accessible(page)
-    page.get_by_role("link", name="Ask for flexible working").click()
-    page.get_by_role("link", name="Ask for flexible working").click()
+    page.get_by_role("link", name="Ask for flexible working").click()  # the first question
     page.get_by_label("Fixed rest days").check()
     _continue(page)
     _continue(page)  # keep current hours
@@ -122,6 +125,8 @@ def test_flexible_working_request_approved(page, live_server):
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
     assert page.locator("#status").inner_text() == "Approved"
+    current = page.get_by_role("navigation", name="Menu").locator('[aria-current="true"]')
+    assert "Employee offer" in current.inner_text()
     assert_accessible(page)
 
     request = FlexibleWorkingRequest.objects.get()

@@ -28,6 +28,7 @@ from probity.api.rostering import router as rostering_router
 from probity.apps.accounts.api import router as accounts_router
 from probity.apps.codes import selectors
 from probity.apps.concerns.api import router as concerns_router
+from probity.apps.offer.api import router as flexible_working_router
 from probity.core.codes import code_ids
 from probity.core.engine import decide
 from probity.core.errors import BadInput
@@ -225,3 +226,4 @@ api.add_router("", accounts_router)  # GET /api/me (probity.apps.accounts.api)
 api.add_router("", concerns_router)  # GET /api/concerns/cases… (probity.apps.concerns.api)
 api.add_router("/entitlements", entitlements_router)  # the HMPPS offer's calculators
 api.add_router("", rostering_router)  # /api/rostering/… (probity.api.rostering)
+api.add_router("", flexible_working_router)  # /api/flexible-working… (probity.apps.offer.api)

@@ -7,11 +7,13 @@ NAVIGATION = (
     ("/concerns", "Raise a concern"),
     ("/offer", "Employee offer"),
 )
+# Where a navigation item is current, when more than its own path (flexible working is offer)
+PATHS = {"/offer": ("/offer", "/flexible-working")}
 
 
 def navigation(request):
     items = [
-        {"href": href, "label": label, "active": request.path.startswith(href)}
+        {"href": href, "label": label, "active": request.path.startswith(PATHS.get(href, href))}
         for href, label in NAVIGATION
     ]
     user = getattr(request, "user", None)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("offer/calculators/<slug:name>", views.calculator_start, name="calculator"),
     path("offer/calculators/<slug:name>/check", views.calculator_check, name="calculator_check"),
     path("offer/calculators/<slug:name>/result", views.calculator_result, name="calculator_result"),
+    path(
+        "offer/calculators/<slug:name>/result.txt",
+        views.calculator_result,
+        name="calculator_result_text",
+    ),
     path("offer/calculators/<slug:name>/clear", views.calculator_clear, name="calculator_clear"),
     path(
         "offer/calculators/<slug:name>/<slug:question>",

@@ -11,9 +11,11 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from probity.apps.offer import flows, selectors, services
@@ -22,6 +24,7 @@ from probity.apps.offer.models import Status
 from probity.apps.registers.views import signed_in
 from probity.core.entitlements import CALCULATORS, calculate, calculator_get
 from probity.core.entitlements.inputs import CHOICES, parse_answers
+from probity.core.entitlements.result import result_text
 from probity.core.errors import BadInput
 from probity.core.flexible import SECTION as FLEXIBLE_SECTION
 from probity.core.flexible import decision_quote, pattern_get, patterns
@@ -151,6 +154,7 @@ def calculator_check(request, name: str):
 
 
 @require_safe
+@never_cache  # answers can be health data (sick absences): not kept in a shared phone's cache
 def calculator_result(request, name: str):
     found = _calculator(name)
     questions = found.questions()
@@ -164,7 +168,30 @@ def calculator_result(request, name: str):
         "result": result,
         "rows": _rows(questions, typed, None),
     }
+    if request.path.endswith(".txt"):
+        return _result_download(context)
     return render(request, "offer/calculator_result.html", context)
+
+
+def _result_download(context) -> HttpResponse:
+    """The result as a text file to keep on a phone: the CLI's words, then the answers."""
+    result = context["result"]
+    answers = [f"{row['key']} {row['value']}".replace("\n", "; ") for row in context["rows"]]
+    text = "\n".join(
+        [
+            result_text(result),
+            "",
+            "Your answers:",
+            *(f"- {answer}" for answer in answers),
+            "",
+            f"Rules in force from {result.rules_from}. This is a guide, not a decision: check "
+            "with your line manager or HR.",
+            "",
+        ]
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{result.calculator}-result.txt"'
+    return response
 
 
 @require_http_methods(["POST"])
@@ -267,7 +294,7 @@ def flexible_to_decide(request):
     context = {
         "requests": selectors.requests_to_decide(request.person),
         "patterns": {key: value.title for key, value in _patterns().items()},
-        "today": datetime.date.today(),
+        "today": timezone.localdate(),  # the day in London, as decide_by is
     }
     return render(request, "offer/flexible_to_decide.html", context)
 

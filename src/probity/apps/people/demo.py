@@ -6,7 +6,9 @@ in the demo organisations). Each organisation has teams, people in every role it
 cover, line management three levels deep below the top, every office filled but one (the
 Office of the Police and Crime Commissioner's Monitoring Officer is vacant, to show how a
 declaration falls back to the Chief Executive), and a sign-in for everyone: the username is
-the staff number and the password is DEMO_PASSWORD. Never load it into a live system.
+the staff number and the password is DEMO_PASSWORD. HMP Example also gets two flexible-working
+requests, one waiting for a decision and one approved (apps/offer/demo.py). Never load it into
+a live system.
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ class DemoReport:
     organisations: list[Organisation] = field(default_factory=list)
     sign_ins: list[tuple[str, str, str, str]] = field(default_factory=list)  # org, user, name, job
     vacancies: list[str] = field(default_factory=list)
+    flexible_working: list[str] = field(default_factory=list)  # demo requests made this time
     changes: int = 0
 
     def as_text(self) -> str:
@@ -167,6 +170,8 @@ class DemoReport:
             lines.append(f"  {username:10} {name} — {job}")
         if self.vacancies:
             lines += ["", *self.vacancies]
+        if self.flexible_working:
+            lines += ["", *self.flexible_working]
         return "\n".join(lines)
 
 
@@ -179,8 +184,11 @@ def demo_load() -> DemoReport:
         for spec in demo_organisations():
             organisation = _load_organisation(spec, password, report)
             report.organisations.append(organisation)
+        from probity.apps.offer.demo import flexible_working_demo  # the offer builds on people
         from probity.apps.rostering.demo import rostering_demo_load  # imports this module
 
+        report.flexible_working = flexible_working_demo()
+        report.changes += len(report.flexible_working)
         rostering_demo_load(report, password)
     return report
 

@@ -7,9 +7,7 @@ figure cites the offer section that states it; bad input raises BadInput naming 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections import namedtuple
 
 from probity.core.entitlements import (
     annual_leave,
@@ -20,21 +18,18 @@ from probity.core.entitlements import (
     sick_pay,
     toil,
 )
-from probity.core.entitlements.inputs import Question, parse_answers
+from probity.core.entitlements.inputs import parse_answers
 from probity.core.entitlements.result import Line, Note, Result
 from probity.core.errors import BadInput
 
 __all__ = ["CALCULATORS", "Calculator", "Line", "Note", "Result", "calculate", "calculator_get"]
 
 
-@dataclass(frozen=True)
-class Calculator:
-    name: str
-    title: str
-    section: str  # the hmpps-offer section it implements
-    summary: str
-    function: Callable[..., Result]
-    questions: Callable[[], list[Question]]
+class Calculator(namedtuple("Calculator", "name title section summary function questions")):
+    """A calculator: the hmpps-offer section it implements, the function that answers
+    (keyword answers → Result) and the function that lists its questions."""
+
+    __slots__ = ()
 
 
 CALCULATORS = {
@@ -110,7 +105,7 @@ def calculator_get(name: str) -> Calculator:
         raise BadInput("calculator", f"unknown calculator {name!r}; known: {known}") from None
 
 
-def calculate(name: str, answers: dict[str, Any], **context: Any) -> Result:
+def calculate(name: str, answers: dict[str, object], **context: object) -> Result:
     """Run a calculator on answers as typed in; `context` passes e.g. `today` for tests."""
     calculator = calculator_get(name)
     return calculator.function(**parse_answers(calculator.questions(), answers), **context)

@@ -7,9 +7,8 @@ question a page), so the three ask the same questions and refuse the same answer
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections import namedtuple
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from probity.core.errors import BadInput
 
@@ -29,26 +28,26 @@ LATEST = datetime.date(2199, 12, 31)
 LARGEST = Decimal(10) ** 9
 
 
-@dataclass(frozen=True)
-class Question:
-    name: str
-    kind: str
-    label: str  # the question as a page heading
-    hint: str = ""
-    required: bool = True
-    default: Any = None
-    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
-    unit: str = ""
-    # asked only when another answer is one of these values: (question name, values)
-    ask_if: tuple[str, tuple[str, ...]] | None = None
-    max_length: int = 0  # for TEXT
-    noun: str = ""  # what an error message calls the answer; else the name in words
+class Question(
+    namedtuple(
+        "Question",
+        "name kind label hint required default choices unit ask_if max_length noun",
+        defaults=("", True, None, (), "", None, 0, ""),
+    )
+):
+    """A question: its name, kind (DATE, DECIMAL, …), label (the question as a page heading),
+    hint, whether it is required, the default when left blank, choices ((value, label) pairs),
+    unit, ask_if (asked only when another answer is one of some values: (question name,
+    values)), max_length (for TEXT) and noun (what an error message calls the answer; else
+    the name in words). A named tuple, not a dataclass, for the CLI's cold start (result.py)."""
+
+    __slots__ = ()
 
     @property
     def subject(self) -> str:
         return self.noun or self.name.replace("_", " ").capitalize()
 
-    def applies(self, answers: dict[str, Any]) -> bool:
+    def applies(self, answers: dict[str, object]) -> bool:
         if self.ask_if is None:
             return True
         name, values = self.ask_if
@@ -59,7 +58,7 @@ class Question:
         return [value for value, _label in self.choices]
 
 
-def parse_answers(questions: list[Question], raw: dict[str, Any]) -> dict[str, Any]:
+def parse_answers(questions: list[Question], raw: dict[str, object]) -> dict[str, object]:
     """Typed keyword arguments for a calculator; BadInput names the first field at fault."""
     known = {question.name for question in questions}
     for name in raw:
@@ -76,16 +75,16 @@ def parse_answers(questions: list[Question], raw: dict[str, Any]) -> dict[str, A
     return answers
 
 
-def parse_answer(question: Question, value: Any) -> Any:
+def parse_answer(question: Question, value: object) -> object:
     parse = _PARSERS[question.kind]
     return parse(question, value)
 
 
-def _blank(value: Any) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str | list | tuple) and not value)
 
 
-def _date(question: Question, value: Any) -> datetime.date:
+def _date(question: Question, value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         day = value
     else:
@@ -99,7 +98,7 @@ def _date(question: Question, value: Any) -> datetime.date:
     return day
 
 
-def _decimal(question: Question, value: Any) -> Decimal:
+def _decimal(question: Question, value: object) -> Decimal:
     if isinstance(value, bool):
         raise BadInput(question.name, f"must be a number, not {value!r}")
     try:
@@ -115,14 +114,14 @@ def _decimal(question: Question, value: Any) -> Decimal:
     return number
 
 
-def _whole(question: Question, value: Any) -> int:
+def _whole(question: Question, value: object) -> int:
     number = _decimal(question, value)
     if number != number.to_integral_value():
         raise BadInput(question.name, f"must be a whole number, not {value!r}")
     return int(number)
 
 
-def _choice(question: Question, value: Any) -> str:
+def _choice(question: Question, value: object) -> str:
     text = str(value).strip()
     if text not in question.choice_values:
         known = ", ".join(question.choice_values)
@@ -130,22 +129,22 @@ def _choice(question: Question, value: Any) -> str:
     return text
 
 
-def _choices(question: Question, value: Any) -> list[str]:
+def _choices(question: Question, value: object) -> list[str]:
     return [_choice(question, item) for item in _items(value)]
 
 
-def _text(question: Question, value: Any) -> str:
+def _text(question: Question, value: object) -> str:
     text = str(value).strip()
     if question.max_length and len(text) > question.max_length:
         raise BadInput(question.name, f"must be {question.max_length} characters or fewer")
     return text
 
 
-def _decimals(question: Question, value: Any) -> list[Decimal]:
+def _decimals(question: Question, value: object) -> list[Decimal]:
     return [_decimal(question, item) for item in _items(value)]
 
 
-def _date_ranges(question: Question, value: Any) -> list[tuple[datetime.date, datetime.date]]:
+def _date_ranges(question: Question, value: object) -> list[tuple[datetime.date, datetime.date]]:
     periods = []
     for item in _items(value):
         if isinstance(item, list | tuple) and len(item) == 2:
@@ -174,7 +173,7 @@ def _split_period(text: str) -> tuple[str, str, str]:
     return text, "", ""
 
 
-def _items(value: Any) -> list:
+def _items(value: object) -> list:
     """A list, or text with one item a line or comma-separated (what a person types)."""
     if isinstance(value, list | tuple):
         return [item for item in value if not _blank(item)]

@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from probity.core.entitlements.inputs import CHOICE, WHOLE, Question
+from probity.core.entitlements.inputs import CHOICE, DECIMAL, WHOLE, Question
 from probity.core.entitlements.result import Line, Note, Result
-from probity.core.entitlements.rules import Rules, rules_for
+from probity.core.entitlements.rules import Rule, Rules, rules_for
 from probity.core.errors import BadInput
 
 NAME = "pay-progression"
 TITLE = "Pay progression"
 SECTION = "future-earning-potential"
 FIRST_PAY_YEAR = datetime.date(2023, 4, 1)
+PENNY = Decimal("0.01")
 
 
 def pay_tables(rules: Rules | None = None) -> dict:
@@ -52,11 +53,25 @@ def questions() -> list[Question]:
             hint="Whole years, for example 0 for a new starter.",
             unit="years",
         ),
+        Question(
+            "weekly_hours",
+            DECIMAL,
+            "How many hours a week are you contracted to work?",
+            hint="The pay table is for 37 hours a week. Leave blank for full time; for fewer "
+            "hours the salary is shown pro rata.",
+            required=False,
+            unit="hours",
+        ),
     ]
 
 
 def pay_progression(
-    *, pay_year: str, role: str, years_in_role: int, rules: Rules | None = None
+    *,
+    pay_year: str,
+    role: str,
+    years_in_role: int,
+    weekly_hours: Decimal | None = None,
+    rules: Rules | None = None,
 ) -> Result:
     rules = rules or rules_for(NAME, FIRST_PAY_YEAR)
     tables = rules.tables["pay_years"]
@@ -68,6 +83,11 @@ def pay_progression(
     if years_in_role < 0:
         raise BadInput("years_in_role", "cannot be negative")
     table = tables[pay_year][role]
+    full_time = Decimal(table["weekly_hours"])
+    if weekly_hours is not None and not 0 < weekly_hours <= full_time:
+        raise BadInput(
+            "weekly_hours", f"must be more than 0 and at most {full_time} (the table's full time)"
+        )
     points = {point["after_years"]: point for point in table["points"]}
     start = points[0]
     lines = [
@@ -115,6 +135,8 @@ def pay_progression(
                 point["quote"],
             ),
         ]
+    if weekly_hours is not None and weekly_hours < full_time:
+        lines += _pro_rata(lines, weekly_hours / full_time, weekly_hours, rules["part_time"])
     condition = rules["condition"]
     notes = [
         Note(
@@ -129,4 +151,36 @@ def pay_progression(
             rules["pay_round"].quote,
         ),
     ]
+    if weekly_hours is not None and weekly_hours < full_time:
+        part_time = rules["part_time"]
+        notes.insert(0, Note(part_time.not_stated, part_time.section, part_time.quote))
     return Result(NAME, TITLE, lines, notes, rules.valid_from)
+
+
+def _pro_rata(lines: list[Line], share: Decimal, hours: Decimal, rule: Rule) -> list[Line]:
+    """The starting salary and the salary for the year, pro rata for part-time hours (the
+    calculator's reading where the offer is silent: rule.not_stated)."""
+    shown = f"{hours.normalize():f}"
+    pro_rata = [
+        Line("weekly_hours", "Hours a week", hours, "hours", rule.section, rule.quote),
+        Line("hours_share", "Share of full-time hours", _penny(share), "fraction"),
+    ]
+    for line in lines:
+        if line.key in ("starting_salary", "salary"):
+            value = None if line.value is None else _penny(line.value * share)
+            pro_rata.append(
+                Line(
+                    f"{line.key}_pro_rata",
+                    f"{line.label}, pro rata for {shown} hours a week",
+                    value,
+                    "GBP",
+                    rule.section,
+                    rule.quote,
+                    line.not_stated,
+                )
+            )
+    return pro_rata
+
+
+def _penny(amount: Decimal) -> Decimal:
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)

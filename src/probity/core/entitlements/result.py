@@ -7,7 +7,8 @@ what is missing, linked to the section: the calculators never guess.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import textwrap
+from collections import namedtuple
 from decimal import Decimal
 
 OFFER = "hmpps-offer"
@@ -15,39 +16,39 @@ OFFER = "hmpps-offer"
 Value = Decimal | datetime.date | int | str | None
 
 
-@dataclass(frozen=True)
-class Line:
-    key: str
-    label: str
-    value: Value
-    unit: str = ""  # "days", "hours", "weeks", "GBP", "percent", "months"
-    section: str | None = None  # hmpps-offer section id that states the value
-    quote: str = ""  # the source's own words for it
-    not_stated: str = ""  # when value is None: what the source leaves unsaid
+# Records are named tuples, as in probity.core.codes: importing dataclasses (and inspect with
+# it) would double the cold start of `probity entitlements`.
+
+
+class Line(
+    namedtuple("Line", "key label value unit section quote not_stated", defaults=("", None, "", ""))
+):
+    """A figure: key, label, value (Value), unit ("days", "hours", "weeks", "GBP", "percent",
+    "months"), the hmpps-offer section that states it, the source's own words for it (quote)
+    and, when value is None, what the source leaves unsaid (not_stated)."""
+
+    __slots__ = ()
 
     @property
     def clause(self) -> str | None:
         return f"{OFFER}:{self.section}" if self.section else None
 
 
-@dataclass(frozen=True)
-class Note:
-    text: str
-    section: str | None = None
-    quote: str = ""
+class Note(namedtuple("Note", "text section quote", defaults=(None, ""))):
+    """Something to know, with the section (and words) it comes from."""
+
+    __slots__ = ()
 
     @property
     def clause(self) -> str | None:
         return f"{OFFER}:{self.section}" if self.section else None
 
 
-@dataclass(frozen=True)
-class Result:
-    calculator: str
-    title: str
-    lines: list[Line]
-    notes: list[Note] = field(default_factory=list)
-    rules_from: datetime.date | None = None  # the dated version of the rules used
+class Result(namedtuple("Result", "calculator title lines notes rules_from", defaults=((), None))):
+    """What a calculator answers: its lines (list[Line]), notes (list[Note]) and the date the
+    version of the rules used is in force from (rules_from)."""
+
+    __slots__ = ()
 
     def line(self, key: str) -> Line:
         for line in self.lines:
@@ -93,3 +94,28 @@ def _plain(value: Value) -> str | int | None:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+# a clause id such as [hmpps-offer:annual-leave-and-toil] stays on one line
+WRAP = {"break_on_hyphens": False, "break_long_words": False}
+
+
+def result_text(result: Result) -> str:
+    """The result in words, as the CLI prints it and the result page saves it."""
+    lines = [result.title, ""]
+    for line in result.lines:
+        value = "not stated in the offer" if line.value is None else f"{line.value} {line.unit}"
+        cite = f"  [{line.clause}]" if line.clause else ""
+        lines.append(f"{line.label}: {value.strip()}{cite}")
+        if line.value is None and line.not_stated:
+            lines.extend(
+                textwrap.wrap(
+                    line.not_stated, 88, initial_indent="  ", subsequent_indent="  ", **WRAP
+                )
+            )
+    if result.notes:
+        lines += ["", "Notes:"]
+        for note in result.notes:
+            cite = f" [{note.clause}]" if note.clause else ""
+            lines.extend(textwrap.wrap(f"- {note.text}{cite}", 88, subsequent_indent="  ", **WRAP))
+    return "\n".join(lines)

@@ -8,31 +8,41 @@ states it and the source's words (`quote`); a value the source does not state is
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections import namedtuple
 from decimal import Decimal
 from functools import cache
-from typing import Any
 
 from probity.core.datafiles import read_yaml
 from probity.core.errors import BadData, BadInput
 
 
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    value: Any  # Decimal for numbers, None where the source is silent, else as written
-    section: str | None
-    quote: str
-    not_stated: str = ""
-    source: str = ""  # for the few values that come from outside the offer (tax rates)
+# Named tuples and a slotted class rather than dataclasses, for the CLI's cold start
+# (result.py says why).
+class Rule(namedtuple("Rule", "name value section quote not_stated source", defaults=("", ""))):
+    """A value (a Decimal for numbers, None where the source is silent, else as written), the
+    section and words that state it; `source` for the few values from outside the offer (tax
+    rates)."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
 class Rules:
-    calculator: str
-    valid_from: datetime.date
-    values: dict[str, Rule]
-    tables: dict[str, Any]  # structured data (pay tables, service bands) kept as written
+    """One dated version of a calculator's rules: values by name (rules["annual_days"]) and
+    tables, structured data (pay tables, service bands) kept as written."""
+
+    __slots__ = ("calculator", "tables", "valid_from", "values")
+
+    def __init__(
+        self,
+        calculator: str,
+        valid_from: datetime.date,
+        values: dict[str, Rule],
+        tables: dict[str, object],
+    ):
+        self.calculator = calculator
+        self.valid_from = valid_from
+        self.values = values
+        self.tables = tables
 
     def __getitem__(self, name: str) -> Rule:
         try:
@@ -78,7 +88,7 @@ def _version(calculator: str, item: dict) -> Rules:
     return Rules(calculator, valid_from, values, item.get("tables") or {})
 
 
-def _number(value: Any) -> Any:
+def _number(value: object) -> object:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
