@@ -145,6 +145,20 @@ def test_publishing_a_new_version_replaces_the_old_one(setup):
     assert old.status == RosterStatus.SUPERSEDED
 
 
+def test_a_version_that_breaks_rules_since_it_was_worked_out_is_not_published(setup, client):
+    team, people = setup
+    draft = published(team, people["manager"], {people["a"]: "E - - - - - -"},
+                      status=RosterStatus.SOLVED)  # fmt: skip
+    services.sickness_record(
+        person=people["a"], first_day=day(0), last_day=day(0), actor=people["manager"]
+    )
+    client.force_login(people["manager"].user)
+    page = client.post(f"/rostering/rosters/{draft.pk}/publish", follow=True).content.decode()
+    assert "There is a problem" in page and "no shifts on approved leave" in page
+    draft.refresh_from_db()
+    assert draft.status == RosterStatus.SOLVED
+
+
 def test_no_roster_meets_impossible_demand_and_the_page_says_which_rules_conflict(setup, client):
     team, people = setup
     Demand.objects.filter(team=team).update(minimum=3, preferred=3)  # 3 staff, 6 places a day

@@ -76,6 +76,8 @@ def roster_solve(
         raise PermissionDenied("Only the team's managers and planners can roster it.")
     if not 1 <= seconds <= MAX_SECONDS:
         raise BadInput("seconds", f"give the solver 1 to {MAX_SECONDS} seconds")
+    if repairs is not None and (repairs.team_id, repairs.start) != (team.pk, start):
+        raise BadInput("repairs", "repair a roster of the same team and weeks")
     found = problem_for(team, start, weeks)
     try:
         validate_problem(found.problem)  # bad data is refused before anything runs
