@@ -84,7 +84,17 @@ def _parser() -> argparse.ArgumentParser:
         help="threads a process; more than 1 uses gunicorn's gthread workers "
         "(default: %(default)s)",
     )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="run no background worker beside the site (run `probity worker` elsewhere)",
+    )
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run background tasks (long roster solves) from the database queue"
+    )
+    worker.set_defaults(run=_worker)
 
     manage = commands.add_parser("manage", help="Django management commands (migrate, …)")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
@@ -307,7 +317,14 @@ def _serve(args) -> int:
         raise BadInput("workers", "must be at least 1")
     if args.threads < 1:
         raise BadInput("threads", "must be at least 1")
-    serve(args.host, args.port, args.workers, args.threads)
+    serve(args.host, args.port, args.workers, args.threads, worker=not args.no_worker)
+    return 0
+
+
+def _worker(_args) -> int:
+    from probity.server import manage
+
+    manage(["db_worker"])
     return 0
 
 

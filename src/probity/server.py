@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 LOCAL_HOSTS = "localhost,127.0.0.1,[::1]"
@@ -15,8 +16,9 @@ def setup_django() -> None:
     django.setup()
 
 
-def serve(host: str, port: int, workers: int, threads: int = 1) -> None:
-    """Prepare the database and static files, then hand over to gunicorn (never returns)."""
+def serve(host: str, port: int, workers: int, threads: int = 1, *, worker: bool = True) -> None:
+    """Prepare the database and static files, start a background worker (unless told not
+    to), then hand over to gunicorn (never returns)."""
     if "PROBITY_ALLOWED_HOSTS" not in os.environ and host not in ("127.0.0.1", "localhost"):
         os.environ["PROBITY_ALLOWED_HOSTS"] = f"{LOCAL_HOSTS},{host}"
     setup_django()
@@ -28,6 +30,10 @@ def serve(host: str, port: int, workers: int, threads: int = 1) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     print("Loading the search index (the first run computes and caches embeddings)…", flush=True)
     warm_search()
+    if worker:
+        # One machine runs everything; a larger organisation runs `probity worker` on others.
+        # The worker shares this terminal's process group, so Ctrl+C stops it with the site.
+        subprocess.Popen([sys.executable, "-m", "probity", "worker"])
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
     print(f"Probity is running: open http://{shown}:{port}/ (Ctrl+C stops it)", flush=True)
     os.execv(

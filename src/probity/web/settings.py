@@ -12,6 +12,8 @@ _JWKS_ENDPOINT      all set: single sign-on with the organisation's OpenID Conne
 PROBITY_EMAIL_BACKEND  Django email backend (default: the console); PROBITY_EMAIL_HOST, _PORT,
                     _USER, _PASSWORD (and _NO_TLS=1) send through an SMTP server instead
 PROBITY_FROM_EMAIL  the sender of notifications; PROBITY_SITE_URL prefixes links in emails
+PROBITY_TASKS_BACKEND  where background tasks wait (default: the database, run by
+                    `probity worker`)
 """
 
 import os
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "probity.apps.accounts",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -242,4 +246,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PROBITY_LOG_LEVEL", "INFO")},
+}
+
+# Background work (a long roster solve) goes through Django's tasks framework (the django-tasks
+# backport on Django 5.2): queued in the database and run by `probity worker` on any machine.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PROBITY_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
 }
