@@ -277,7 +277,20 @@ def test_a_long_solve_runs_in_the_background_with_its_progress_shown(
     assert progress["status"] == "solving" and progress["time_limit"] == 30
     page = client.get(f"/rostering/rosters/{roster.pk}").content.decode()
     assert "Working it out" in page and "rostering/progress.js" in page
-    services.roster_run_solver(roster.pk)  # what the background thread runs
+    services.roster_run_solver(roster.pk)  # what the background task runs
+    roster.refresh_from_db()
+    assert roster.status == RosterStatus.SOLVED
+
+
+def test_a_long_solve_is_queued_as_a_task_and_the_worker_finishes_it(
+    setup, settings, django_capture_on_commit_callbacks
+):
+    settings.PROBITY_ROSTER_INLINE_SECONDS = 0
+    team, people = setup
+    with django_capture_on_commit_callbacks(execute=True):  # the test backend runs it at once
+        roster = services.roster_solve(
+            team=team, start=MONDAY, weeks=1, actor=people["manager"], seconds=10
+        )
     roster.refresh_from_db()
     assert roster.status == RosterStatus.SOLVED
 

@@ -5,8 +5,9 @@ audit_record → email after commit (registers' notify). Bad input raises BadInp
 field; a change the actor may not make raises PermissionDenied.
 
 Solving runs the core's CP-SAT solver (probity.core.rostering.solver). A solve with a time
-limit above PROBITY_ROSTER_INLINE_SECONDS (5 by default) runs in a background thread of the
-web process and the roster page shows its progress; shorter ones finish within the request.
+limit above PROBITY_ROSTER_INLINE_SECONDS (5 by default) is queued as a background task
+(Django's tasks framework, run by `probity worker` on any machine) and the roster page shows
+its progress; shorter ones finish within the request.
 A swap is checked by the core checker on the roster as it would be, before it is asked for
 and again before it is approved; a swap that would break a rule is refused, naming the rule.
 """
@@ -15,15 +16,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_tasks import task
 
 from probity.apps.audit.services import audit_record
 from probity.apps.people.models import Person
@@ -108,19 +109,14 @@ def roster_solve(
         roster_run_solver(roster.pk)
         roster.refresh_from_db()
     else:
-        transaction.on_commit(lambda: _in_background(roster.pk))
+        transaction.on_commit(lambda: roster_solve_task.enqueue(roster.pk))
     return roster
 
 
-def _in_background(roster_pk: int) -> None:
-    def run():
-        close_old_connections()
-        try:
-            roster_run_solver(roster_pk)
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, name=f"roster-{roster_pk}", daemon=True).start()
+@task()
+def roster_solve_task(roster_pk: int) -> None:
+    """A long solve, queued by Django's tasks framework and run by `probity worker`."""
+    roster_run_solver(roster_pk)
 
 
 def roster_run_solver(roster_pk: int) -> None:
