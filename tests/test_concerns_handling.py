@@ -36,6 +36,7 @@ from probity.apps.concerns.services import (
     retention_days,
     retention_run,
 )
+from probity.apps.people.models import OfficeHolder
 from tests.concerns_people import make_people
 from tests.test_registers_pages import signed_in
 
@@ -339,3 +340,23 @@ def test_numbers_past_any_integer_range_get_a_page_not_an_error(client, people):
     assert client.get(f"/concerns/cases?page={huge}").status_code == 200
     assert client.get(f"/concerns/site-access?person={huge}").status_code == 200
     assert client.get(f"/concerns/cases/{huge}").status_code == 404
+
+
+# --- a case nobody could be routed to is never orphaned ---------------------------------------
+
+
+def test_a_case_nobody_could_be_routed_to_waits_for_the_offices_that_assign_it(client, people):
+    OfficeHolder.objects.filter(office="board-secretary").delete()
+    # a board member's breach by the Chief Executive, with no Board Secretary (essex board.9)
+    case = report(people, kind="board-member-breach", by="member", subject="chief")
+    assert case.handler is None
+    assert "waits for the chief executive or the monitoring officer" in case.routing_note
+    assert not can_open_case(case, people.chief)  # the assigning office, but its subject
+    assert not can_open_case(case, people.colleague)
+    signed_in(client, people.monitoring, verified=True)
+    assert f"C{case.pk:06d}" in client.get("/concerns/cases").content.decode()
+    assert client.get(f"/concerns/cases/{case.pk}").status_code == 200
+    assigned = client.post(f"/concerns/cases/{case.pk}/reassign", {"handler": people.monitoring.pk})
+    assert assigned.status_code == 302
+    case.refresh_from_db()
+    assert case.handler == people.monitoring

@@ -120,6 +120,11 @@ def default_deadlines() -> Deadlines:
     return Deadlines(int(raw["acknowledge_days"]), int(raw["feedback_months"]))
 
 
+def unrouted_assigners() -> tuple[str, ...]:
+    """The offices whose holders assign a case nobody could be routed to."""
+    return tuple(_data().get("assign_unrouted", ()))
+
+
 def route_candidates(kind_id: str, *, reporter_known: bool, subject_known: bool) -> list[RouteStep]:
     """The authorities to try, in order, for a concern of this kind. A step relative to the
     reporter is skipped when the reporter is anonymous (they have no line manager we may

@@ -2,7 +2,8 @@
 
 Need to know: a case is opened by its handler, the people above the handler (their
 escalation chain, and whoever an overdue case was escalated to), its reviewer and those
-the handler added to it (a second handler, a named reviewer) until they are removed.
+the handler added to it (a second handler, a named reviewer) until they are removed. A case
+nobody could be routed to is opened, to be assigned, by the offices data/concerns.yaml names.
 The reporter sees their own report and its messages; the subject sees what is put to them,
 the decision and their review, never who reported it. Nobody else, whatever their office.
 """
@@ -23,8 +24,9 @@ from probity.apps.concerns.models import (
     Status,
     Treatment,
 )
-from probity.apps.people.models import Person
+from probity.apps.people.models import OfficeHolder, Person
 from probity.apps.people.selectors import person_managers
+from probity.core.concerns import unrouted_assigners
 
 HANDLING = "handler"
 ESCALATION = "escalation"
@@ -50,6 +52,13 @@ def case_roles(case: Case, person: Person | None) -> set[str]:
         case.handler_id and person in person_managers(case.handler)
     ):
         roles.add(ESCALATION)
+    if (
+        case.handler_id is None
+        and not case.content_deleted_on
+        and person.organisation_id == case.organisation_id
+        and assigns_unrouted(person)
+    ):
+        roles.add(ESCALATION)  # to assign it: a case is never orphaned
     if case.reviewer_id == person.pk:
         roles.add(REVIEWER)
     if case.pk and (member := CaseMember.objects.filter(case=case, person=person).first()):
@@ -61,6 +70,13 @@ def case_roles(case: Case, person: Person | None) -> set[str]:
     if SUBJECT in roles:  # a subject never handles, escalates or reviews their own case
         roles -= set(CASE_ROLES)
     return roles
+
+
+def assigns_unrouted(person: Person) -> bool:
+    """Whether the person holds an office that assigns cases nobody could be routed to."""
+    return OfficeHolder.objects.filter(
+        organisation_id=person.organisation_id, person=person, office__in=unrouted_assigners()
+    ).exists()
 
 
 def can_open_case(case: Case, person: Person | None) -> bool:
@@ -91,6 +107,8 @@ def handler_queue(*, person: Person, include_team: bool = False) -> QuerySet[Cas
     added_to = list(CaseMember.objects.filter(person=person).values_list("case_id", flat=True))
     if added_to:
         condition |= Q(pk__in=added_to)
+    if assigns_unrouted(person):
+        condition |= Q(handler=None, organisation_id=person.organisation_id)
     if include_team:
         condition |= Q(handler__in=_below(person))
     return (

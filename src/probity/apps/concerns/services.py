@@ -70,6 +70,7 @@ from probity.core.concerns import (
     receipt_code_normalise,
     route_candidates,
     triage_outcomes,
+    unrouted_assigners,
 )
 from probity.core.errors import BadInput
 
@@ -278,8 +279,11 @@ def route_concern(
         passed.append(f"no {step.authority}")
     return Route(
         None,
-        "Nobody could be found to handle this concern: " + "; ".join(passed) + ". The Chief "
-        "Executive's office must assign a handler.",
+        "Nobody could be found to handle this concern: "
+        + "; ".join(passed)
+        + ". It waits for the "
+        + " or the ".join(office.replace("-", " ") for office in unrouted_assigners())
+        + " to assign a handler.",
     )
 
 
