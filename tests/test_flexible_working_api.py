@@ -86,6 +86,7 @@ def test_an_officer_applies_and_sees_the_request_waiting_for_their_manager(api, 
         ({"start_date": "5/1/2026"}, "start_date"),
         ({"end_date": "2025-01-01"}, "end_date"),  # before the start: the service says so
         ({"reason": " "}, "reason"),
+        ({"rest_days": ["monday"]}, "rest_days"),  # misspelt: refused, not dropped
     ],
 )
 def test_bad_applications_are_422_naming_the_field(api, people, change, field):
@@ -154,6 +155,10 @@ def test_approval_with_changes_agrees_only_what_changed(api, people, asked):
         (
             {"decision": "approve-with-changes", "reason": "x", "changes": {"start_date": None}},
             "changes.start_date",
+        ),
+        (
+            {"decision": "approve-with-changes", "reason": "x", "changes": {"days": ["monday"]}},
+            "changes.days",
         ),
         (
             {

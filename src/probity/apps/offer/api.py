@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from probity.api.entitlements import IsoDate
 from probity.api.schemas import Error, NotFound, Unauthorized
@@ -70,7 +70,13 @@ class RequestOut(Arrangement):
     url: str = Field(description="The request's page on this site")
 
 
-class Application(Schema):
+class _Strict(Schema):
+    """A misspelt field is an error naming it, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Application(_Strict):
     pattern: PatternId = Field(description="A pattern the offer lists")
     start_date: IsoDate
     end_date: IsoDate | None = Field(None, description="Leave out: no end date")
@@ -83,7 +89,7 @@ class Application(Schema):
     )
 
 
-class Changes(Schema):
+class Changes(_Strict):
     """The agreed pattern where it differs from the request: a field left out stays as asked;
     null clears the end date or the hours, and [] the fixed rest days."""
 
@@ -96,7 +102,7 @@ class Changes(Schema):
     term_time: bool = None
 
 
-class Decision(Schema):
+class Decision(_Strict):
     decision: Literal[tuple(services.DECISIONS)]
     reason: str = Field(
         "", description="Needed to refuse or to approve with changes", max_length=5000
