@@ -211,3 +211,11 @@ def test_the_openapi_document_describes_the_requests(client):
         "approve-with-changes",
         "refuse",
     ]
+
+
+def test_a_list_is_one_query_however_long(api, people, django_assert_max_num_queries):
+    officer = api(people["officer"])
+    for day in (5, 6, 7):
+        officer.post("/requests", {**ASK, "start_date": f"2026-01-0{day}"})
+    with django_assert_max_num_queries(6):  # the token, the person, the list
+        assert len(officer.get("/requests").json()) == 3
