@@ -11,6 +11,7 @@ from probity.core.codes import load_code
 from probity.core.datafiles import data_names, read_yaml
 from probity.core.entitlements import CALCULATORS, calculate
 from probity.core.entitlements.annual_leave import annual_leave
+from probity.core.entitlements.pay import pay_progression
 from probity.core.entitlements.rules import rules_for
 from probity.core.entitlements.sick_pay import sick_pay_remaining
 from probity.core.errors import BadInput
@@ -363,6 +364,19 @@ def test_part_time_pay_is_pro_rata_to_37_hours(hours, years, salary):
     [reading] = [note for note in result.notes if "pro rata" in note.text]
     assert "not the offer's words" in reading.text
     assert reading.clause == "hmpps-offer:future-earning-potential"
+
+
+def test_part_time_pay_is_not_stated_once_the_pro_rata_reading_is_withdrawn():
+    """data/entitlements/pay-progression.yaml's part_time is configuration, not the offer."""
+    rules = rules_for("pay-progression", datetime.date(2023, 4, 1))
+    values = {**rules.values, "part_time": rules["part_time"]._replace(value=None)}
+    withdrawn = type(rules)(rules.calculator, rules.valid_from, values, rules.tables)
+    result = pay_progression(
+        pay_year="2023/24", role="prison-officer", years_in_role=2, weekly_hours=D("18.5"),
+        rules=withdrawn,
+    )  # fmt: skip
+    assert result.value("salary_pro_rata") is None
+    assert "does not say how pay for fewer hours" in result.line("salary_pro_rata").not_stated
 
 
 @given(hours=st.decimals(min_value="0.01", max_value="37", places=2))

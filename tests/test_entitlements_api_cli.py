@@ -115,3 +115,28 @@ def test_api_bad_input_is_422_naming_the_field(client):
     )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "taken"]
+
+
+def test_part_time_pay_on_the_api_and_the_cli(client, capsys):
+    """hmpps-offer:future-earning-potential: £32,539 for 37 hours, pro rata for 18.5."""
+    answers = {"pay_year": "2023/24", "role": "prison-officer", "years_in_role": 2}
+    answer = client.post(
+        "/api/entitlements/pay-progression",
+        {**answers, "weekly_hours": "18.5"},
+        content_type="application/json",
+    )
+    lines = {line["key"]: line for line in answer.json()["lines"]}
+    assert lines["salary_pro_rata"]["value"] == "16269.50"
+    assert lines["salary_pro_rata"]["clause"] == "hmpps-offer:future-earning-potential"
+    too_many = client.post(
+        "/api/entitlements/pay-progression",
+        {**answers, "weekly_hours": "40"},
+        content_type="application/json",
+    )
+    assert too_many.json()["detail"][0]["loc"] == ["body", "weekly_hours"]
+    code = main(
+        ["entitlements", "pay-progression", "--pay-year", "2023/24", "--role", "prison-officer",
+         "--years-in-role", "2", "--weekly-hours", "18.5"]
+    )  # fmt: skip
+    assert code == 0
+    assert "pro rata for 18.5 hours a week: 16269.50 GBP" in capsys.readouterr().out

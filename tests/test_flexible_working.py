@@ -251,3 +251,25 @@ def test_the_demo_shows_a_request_to_decide_and_an_agreed_arrangement():
     made = FlexibleWorkingRequest.objects.count()
     assert demo_load().changes == 0  # made once
     assert FlexibleWorkingRequest.objects.count() == made
+
+
+def test_someone_without_a_line_manager_is_told_before_asking(client, people):
+    client.force_login(people["governor"].user)
+    page = client.get("/flexible-working").content.decode()
+    assert "you have no line manager on record" in page
+    assert 'href="/flexible-working/new/pattern"' not in page
+    client.post("/flexible-working/new/pattern", {"pattern": "part-time"})
+    for name, data in [
+        ("hours_per_week", {"hours_per_week": "30"}),
+        ("fixed_rest_days", {}),
+        ("term_time", {"term_time": "no"}),
+        ("start_date", {"start_date-day": "5", "start_date-month": "1", "start_date-year": "2026"}),
+        ("end_date", {}),
+        ("reason", {"reason": "Caring for my father"}),
+    ]:
+        client.post(f"/flexible-working/new/{name}", data)
+    sent = client.post("/flexible-working/check")
+    assert sent.status_code == 422
+    text = sent.content.decode()
+    assert "You have no line manager on record; ask HR to add one first" in text
+    assert "Person You" not in text  # the service's sentence, as it is

@@ -86,6 +86,7 @@ def test_an_officer_applies_and_sees_the_request_waiting_for_their_manager(api, 
         ({"start_date": "5/1/2026"}, "start_date"),
         ({"end_date": "2025-01-01"}, "end_date"),  # before the start: the service says so
         ({"reason": " "}, "reason"),
+        ({"rest_days": ["monday"]}, "rest_days"),  # misspelt: refused, not dropped
     ],
 )
 def test_bad_applications_are_422_naming_the_field(api, people, change, field):
@@ -156,6 +157,10 @@ def test_approval_with_changes_agrees_only_what_changed(api, people, asked):
             "changes.start_date",
         ),
         (
+            {"decision": "approve-with-changes", "reason": "x", "changes": {"days": ["monday"]}},
+            "changes.days",
+        ),
+        (
             {
                 "decision": "approve-with-changes",
                 "reason": "x",
@@ -206,3 +211,11 @@ def test_the_openapi_document_describes_the_requests(client):
         "approve-with-changes",
         "refuse",
     ]
+
+
+def test_a_list_is_one_query_however_long(api, people, django_assert_max_num_queries):
+    officer = api(people["officer"])
+    for day in (5, 6, 7):
+        officer.post("/requests", {**ASK, "start_date": f"2026-01-0{day}"})
+    with django_assert_max_num_queries(6):  # the token, the person, the list
+        assert len(officer.get("/requests").json()) == 3

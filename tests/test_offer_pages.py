@@ -66,7 +66,7 @@ def test_annual_leave_question_pages_to_a_result_citing_the_section(client):
     answer = _answer(client, "leaving_date", {})
     assert answer.url == "/offer/calculators/annual-leave/check"
     check = client.get(answer.url).content.decode()
-    assert "Check your answers" in check and "2015-04-01" in check
+    assert "Check your answers" in check and "1 April 2015" in check
     assert client.post(answer.url).url == "/offer/calculators/annual-leave/result"
     result = client.get("/offer/calculators/annual-leave/result").content.decode()
     assert "39.00 days" in result  # 30 + 8 + 1 after exactly 10 years

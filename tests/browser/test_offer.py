@@ -133,3 +133,9 @@ def test_flexible_working_request_approved(page, live_server):
     assert request.status == Status.APPROVED
     [arrangement] = agreed_arrangements(officer, on=request.start_date)
     assert arrangement.fixed_rest_weekdays == [6, 7]
+
+    _sign_in(page, live_server, officer.user)
+    page.goto("/offer/sections/flexible-working")
+    page.get_by_role("link", name="Your flexible working requests and agreed arrangements").click()
+    assert page.get_by_role("heading", name="Your agreed arrangements").is_visible()
+    assert_accessible(page)

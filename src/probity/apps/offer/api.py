@@ -17,12 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from probity.api.entitlements import IsoDate
 from probity.api.schemas import Error, NotFound, Unauthorized
 from probity.apps.accounts.api_auth import TokenAuth
 from probity.apps.offer import selectors, services
+from probity.apps.offer.forms import REASON_LENGTH
 from probity.apps.offer.models import FlexibleWorkingRequest
 from probity.apps.offer.models import Status as RequestStatus
 from probity.apps.people.models import Person
@@ -32,6 +33,7 @@ from probity.core.flexible import WEEKDAYS, patterns
 
 router = Router(auth=TokenAuth(), tags=["flexible working"])
 LIST_LIMIT = 500
+LISTED = ("person", "decider", "decided_by", "arrangement")  # what _out reads, one query a list
 
 PatternId = Literal[tuple(patterns())]
 Weekday = Literal[tuple(name for name, _label in WEEKDAYS)]
@@ -70,7 +72,13 @@ class RequestOut(Arrangement):
     url: str = Field(description="The request's page on this site")
 
 
-class Application(Schema):
+class _Strict(Schema):
+    """A misspelt field is an error naming it, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Application(_Strict):
     pattern: PatternId = Field(description="A pattern the offer lists")
     start_date: IsoDate
     end_date: IsoDate | None = Field(None, description="Leave out: no end date")
@@ -79,11 +87,11 @@ class Application(Schema):
     term_time: bool = False
     reason: str = Field(
         description="How the pattern would work for you and your team",
-        max_length=5000,
+        max_length=REASON_LENGTH,
     )
 
 
-class Changes(Schema):
+class Changes(_Strict):
     """The agreed pattern where it differs from the request: a field left out stays as asked;
     null clears the end date or the hours, and [] the fixed rest days."""
 
@@ -96,16 +104,16 @@ class Changes(Schema):
     term_time: bool = None
 
 
-class Decision(Schema):
+class Decision(_Strict):
     decision: Literal[tuple(services.DECISIONS)]
     reason: str = Field(
-        "", description="Needed to refuse or to approve with changes", max_length=5000
+        "", description="Needed to refuse or to approve with changes", max_length=REASON_LENGTH
     )
     changes: Changes | None = Field(None, description="Only with approve-with-changes")
 
 
 def _out(found: FlexibleWorkingRequest) -> dict:
-    agreed = selectors.request_arrangement(found)
+    agreed = getattr(found, "arrangement", None)  # none while nothing is agreed
     return {
         **_pattern(found),
         "id": found.pk,
@@ -174,7 +182,8 @@ RESPONSES = {401: Unauthorized, 403: Refused, 404: NotFound}
 )
 def mine(request):
     """The token owner's requests, newest first (at most 500)."""
-    return [_out(found) for found in selectors.requests_of(_person(request))[:LIST_LIMIT]]
+    found = selectors.requests_of(_person(request)).select_related(*LISTED)
+    return [_out(item) for item in found[:LIST_LIMIT]]
 
 
 @router.post(
@@ -203,7 +212,8 @@ def apply(request, application: Application):
 def to_decide(request):
     """Requests the token owner is the decider of and that wait for a decision, soonest time
     limit first (at most 500)."""
-    return [_out(found) for found in selectors.requests_to_decide(_person(request))[:LIST_LIMIT]]
+    found = selectors.requests_to_decide(_person(request)).select_related(*LISTED)
+    return [_out(item) for item in found[:LIST_LIMIT]]
 
 
 @router.get(

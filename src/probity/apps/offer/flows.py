@@ -179,6 +179,9 @@ def shown(question: Question, typed: Any) -> str:
         return labels.get(value, value)
     if question.kind == CHOICES:
         return ", ".join(labels.get(item, item) for item in value)
+    if question.kind == DATE:  # as GOV.UK writes dates: 1 April 2015
+        day = datetime.date.fromisoformat(value)
+        return f"{day.day} {day:%B %Y}"
     if question.unit == "GBP":
         return f"£{value}"
     return f"{value} {question.unit}".strip()

@@ -146,6 +146,11 @@ def requests_to_decide(person: Person) -> QuerySet[FlexibleWorkingRequest]:
     )
 
 
+def decider_for(person: Person) -> Person | None:
+    """Who would decide a request the person makes now: their nearest active line manager."""
+    return next(person_managers(person), None)
+
+
 def may_decide(person: Person | None, request: FlexibleWorkingRequest) -> bool:
     """The line manager at the time of the request, or anyone above the applicant now."""
     if person is None or person.pk == request.person_id:

@@ -20,9 +20,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from probity.apps.audit.services import audit_record
 from probity.apps.offer.models import AgreedArrangement, FlexibleWorkingRequest, Status
-from probity.apps.offer.selectors import may_decide
+from probity.apps.offer.selectors import decider_for, may_decide
 from probity.apps.people.models import Person
-from probity.apps.people.selectors import person_managers
 from probity.apps.registers.notifications import notify
 from probity.core.errors import BadInput
 from probity.core.flexible import WEEKDAYS, pattern_get
@@ -71,7 +70,7 @@ def flexible_working_apply(
     details = _checked(pattern, hours_per_week, fixed_rest_days, term_time, start_date, end_date)
     if not (reason or "").strip():
         raise BadInput("reason", "Say how the pattern would work for you and your team")
-    decider = next(person_managers(person), None)
+    decider = decider_for(person)
     if decider is None:
         raise BadInput("person", "You have no line manager on record; ask HR to add one first")
     with transaction.atomic():

@@ -217,6 +217,7 @@ FLEXIBLE_KEY = "offer:flexible-working"
 def flexible_mine(request):
     context = {
         "requests": selectors.requests_of(request.person),
+        "has_line_manager": selectors.decider_for(request.person) is not None,
         "to_decide": selectors.requests_to_decide(request.person).count(),
         "arrangements": selectors.agreed_arrangements(request.person),
         "tags": STATUS_TAGS,
@@ -441,7 +442,9 @@ def _problem(questions, problem: BadInput) -> flows.Problems:
     question = next((q for q in questions if q.name == problem.field), None)
     subject = question.subject if question else problem.field.replace("_", " ").capitalize()
     href = f"#row-{problem.field}" if question else "#main-content"
-    return flows.Problems([{"href": href, "text": f"{subject} {problem.message}"}])
+    # a service's message is a whole sentence ("You have no line manager on record; …")
+    text = problem.message if problem.message[:1].isupper() else f"{subject} {problem.message}"
+    return flows.Problems([{"href": href, "text": text}])
 
 
 def _request_fields(questions, typed) -> dict:

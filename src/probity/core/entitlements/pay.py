@@ -88,6 +88,7 @@ def pay_progression(
         raise BadInput(
             "weekly_hours", f"must be more than 0 and at most {full_time} (the table's full time)"
         )
+    part_time = weekly_hours is not None and weekly_hours < full_time
     points = {point["after_years"]: point for point in table["points"]}
     start = points[0]
     lines = [
@@ -135,8 +136,8 @@ def pay_progression(
                 point["quote"],
             ),
         ]
-    if weekly_hours is not None and weekly_hours < full_time:
-        lines += _pro_rata(lines, weekly_hours / full_time, weekly_hours, rules["part_time"])
+    if part_time:
+        lines += _pro_rata(lines, weekly_hours, full_time, rules["part_time"])
     condition = rules["condition"]
     notes = [
         Note(
@@ -151,15 +152,17 @@ def pay_progression(
             rules["pay_round"].quote,
         ),
     ]
-    if weekly_hours is not None and weekly_hours < full_time:
-        part_time = rules["part_time"]
-        notes.insert(0, Note(part_time.not_stated, part_time.section, part_time.quote))
+    if part_time:
+        reading = rules["part_time"]
+        notes.insert(0, Note(reading.not_stated, reading.section, reading.quote))
     return Result(NAME, TITLE, lines, notes, rules.valid_from)
 
 
-def _pro_rata(lines: list[Line], share: Decimal, hours: Decimal, rule: Rule) -> list[Line]:
-    """The starting salary and the salary for the year, pro rata for part-time hours (the
-    calculator's reading where the offer is silent: rule.not_stated)."""
+def _pro_rata(lines: list[Line], hours: Decimal, full_time: Decimal, rule: Rule) -> list[Line]:
+    """The starting salary and the salary for the year for part-time hours: pro rata while
+    data/entitlements/pay-progression.yaml's part_time says so (the calculator's reading where
+    the offer is silent), else not stated."""
+    share = hours / full_time
     shown = f"{hours.normalize():f}"
     pro_rata = [
         Line("weekly_hours", "Hours a week", hours, "hours", rule.section, rule.quote),
@@ -167,7 +170,8 @@ def _pro_rata(lines: list[Line], share: Decimal, hours: Decimal, rule: Rule) -> 
     ]
     for line in lines:
         if line.key in ("starting_salary", "salary"):
-            value = None if line.value is None else _penny(line.value * share)
+            known = line.value is not None and rule.value == "pro-rata"
+            value = _penny(line.value * share) if known else None
             pro_rata.append(
                 Line(
                     f"{line.key}_pro_rata",
@@ -176,7 +180,7 @@ def _pro_rata(lines: list[Line], share: Decimal, hours: Decimal, rule: Rule) -> 
                     "GBP",
                     rule.section,
                     rule.quote,
-                    line.not_stated,
+                    line.not_stated or rule.not_stated,
                 )
             )
     return pro_rata
