@@ -58,7 +58,12 @@ from probity.apps.concerns.selectors import (
     case_roles,
 )
 from probity.apps.people.models import Organisation, Person
-from probity.apps.people.selectors import authority_resolve, office_holders, person_managers
+from probity.apps.people.selectors import (
+    authority_resolve,
+    office_holders,
+    person_managers,
+    user_of,
+)
 from probity.core.concerns import (
     Deadlines,
     concern_kind,
@@ -217,7 +222,7 @@ def case_report(
             "attachments": len(stored),
         }
         if logged:  # the member of staff who logged it acts, not the reporter
-            audit_record(actor=_user_of(actor), action="case.received", obj=case, details=details)
+            audit_record(actor=user_of(actor), action="case.received", obj=case, details=details)
         else:
             audit_reporter(case, actor, "case.received", details)
         notify(template="new_case", recipients=[route.handler], case=case)
@@ -231,7 +236,7 @@ def audit_reporter(case: Case, actor: Any | None, action: str, details: dict | N
     one. The hash chain is the same; the handler's own actions are recorded by account."""
     details = dict(details or {})
     if case.treatment == Treatment.NAMED and actor is not None:
-        return audit_record(actor=_user_of(actor), action=action, obj=case, details=details)
+        return audit_record(actor=user_of(actor), action=action, obj=case, details=details)
     details["by"] = reporter_pseudonym(case)
     return audit_record(actor=None, action=action, obj=case, details=details)
 
@@ -359,7 +364,7 @@ def case_link_subject(
         if conflict:
             _event(locked, None, "rerouted", "", "", today)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="case.subject_linked" if subject else "case.subject_unlinked",
             obj=locked,
             details={
@@ -410,7 +415,7 @@ def case_add_member(
         )
         _event(locked, actor_person, "member-added", "", "", today)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="case.member_added",
             obj=locked,
             details={"person": person.pk, "role": role},
@@ -433,7 +438,7 @@ def case_remove_member(
             raise ValidationError({"person": [f"{person.name} is not on this case"]})
         _event(locked, actor_person, "member-removed", "", "", today)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="case.member_removed",
             obj=locked,
             details={"person": person.pk},
@@ -576,7 +581,7 @@ def message_to_reporter(
             locked.first_feedback_on = today
             _save(locked)
         _event(locked, actor_person, "message-to-reporter", "", "", today)
-        audit_record(actor=_user_of(actor), action="case.message_sent", obj=locked)
+        audit_record(actor=user_of(actor), action="case.message_sent", obj=locked)
         if locked.reporter_id:  # named and confidential reporters; never an anonymous one
             notify(template="message_for_reporter", recipients=[locked.reporter], case=locked)
     return message
@@ -639,7 +644,7 @@ def note_add(*, case: Case, actor: Any, body: str, today: datetime.date | None =
         )
         note = CaseNote.objects.create(case=locked, author=actor_person, body=body)
         _event(locked, actor_person, "note", "", "", today)
-        audit_record(actor=_user_of(actor), action="case.note_added", obj=locked)
+        audit_record(actor=user_of(actor), action="case.note_added", obj=locked)
     return note
 
 
@@ -875,7 +880,7 @@ def case_reassign(
         _save(locked)
         _event(locked, actor_person, "reassigned", "", "", today)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="case.reassigned",
             obj=locked,
             details={"from": was, "to": handler.pk},
@@ -1097,7 +1102,7 @@ def _transition(
         _save(locked)
         _event(locked, actor_person, name.replace("_", "-"), was, locked.status, today)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action=f"case.{_ACTION[name]}",
             obj=locked,
             details={"from": was, "to": locked.status, **(details or {})},
@@ -1197,11 +1202,3 @@ def _person_of(actor: Any | None) -> Person | None:
         raise CasePermissionError(
             "Your account is not linked to a person in any organisation."
         ) from None
-
-
-def _user_of(actor: Any | None):
-    if actor is None:
-        return None
-    if isinstance(actor, Person):
-        return actor.user
-    return actor

@@ -248,3 +248,10 @@ def _fall_back_to_chief_executive(
 
 def _others(people: list[Person], person: Person) -> list[Person]:
     return [p for p in people if p.pk != person.pk]
+
+
+def user_of(actor):
+    """The account behind whoever acts: a person's user, or the account itself (or None)."""
+    if isinstance(actor, Person):
+        return actor.user
+    return actor

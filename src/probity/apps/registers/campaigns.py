@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from probity.apps.audit.services import audit_record
 from probity.apps.people.models import OfficeHolder, Organisation, Person, Team
+from probity.apps.people.selectors import user_of
 from probity.apps.registers.models import (
     Campaign,
     CampaignReminder,
@@ -82,7 +83,7 @@ def campaign_open(
         )
         campaign.teams.set(teams)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="campaign.opened",
             obj=campaign,
             details={"deadline": deadline.isoformat(), "teams": [team.pk for team in teams]},
@@ -98,7 +99,7 @@ def campaign_close(*, campaign: Campaign, actor: Any) -> Campaign:
         if locked.closed_at is None:
             locked.closed_at = timezone.now()
             locked.save(update_fields=["closed_at"])
-            audit_record(actor=_user_of(actor), action="campaign.closed", obj=locked)
+            audit_record(actor=user_of(actor), action="campaign.closed", obj=locked)
     campaign.refresh_from_db()
     return campaign
 
@@ -145,7 +146,7 @@ def campaign_return_make(
                 note=note.strip(),
             )
             audit_record(
-                actor=_user_of(actor),
+                actor=user_of(actor),
                 action="campaign.returned",
                 obj=campaign,
                 details={"person": person.pk, "nil_return": nil_return, "confirmed": confirmed},
@@ -291,9 +292,3 @@ def _person_of(actor: Any) -> Person | None:
     if not getattr(actor, "is_authenticated", False):
         return None
     return Person.objects.select_related("organisation").filter(user=actor).first()
-
-
-def _user_of(actor: Any):
-    if isinstance(actor, Person):
-        return actor.user
-    return actor

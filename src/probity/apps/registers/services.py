@@ -35,6 +35,7 @@ from probity.apps.people.selectors import (
     person_managers,
     person_roles,
     register_keepers,
+    user_of,
 )
 from probity.apps.registers.kinds import (
     DeclarationKind,
@@ -162,12 +163,12 @@ def declaration_create(
             renews=renews,
             created_by=actor_person,
         )
-        declaration._history_user = _user_of(actor)
+        declaration._history_user = user_of(actor)
         declaration.save()
         routings = _route(declaration, kind_obj, outcome)
         _event(declaration, actor_person, "create", "", Status.DRAFT, "")
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="declaration.created",
             obj=declaration,
             details={
@@ -239,12 +240,12 @@ def declaration_update(
             kind_obj, outcome, locked.offer_declined, locked.value_pence, threshold
         )
         locked.above_threshold = _above_threshold(locked.value_pence, threshold)
-        locked._history_user = _user_of(actor)
+        locked._history_user = user_of(actor)
         locked.save()
         locked.routings.all().delete()
         routings = _route(locked, kind_obj, outcome)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="declaration.changed",
             obj=locked,
             details={"decision": locked.decision, "approver": _decider_id(routings)},
@@ -333,7 +334,7 @@ def declaration_submit(
         for source, target, name, why in events:
             _event(locked, actor_person, name, source, target, why)
             audit_record(
-                actor=_user_of(actor),
+                actor=user_of(actor),
                 action="declaration.submitted" if name == "submit" else "declaration.recorded",
                 obj=locked,
                 details={"from": source, "to": target, "late": locked.late},
@@ -388,7 +389,7 @@ def declaration_approve(
         why = " ".join(filter(None, (reason.strip(), override)))
         _event(locked, actor_person, name, was, locked.status, why)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action=f"declaration.{'approved_with_conditions' if conditions else 'approved'}",
             obj=locked,
             details={
@@ -441,7 +442,7 @@ def declaration_withdraw(*, declaration: Declaration, actor: Any, reason: str = 
         _save(locked, actor)
         _event(locked, actor_person, "withdraw", was, locked.status, reason.strip())
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="declaration.withdrawn",
             obj=locked,
             details={"from": was, "to": locked.status},
@@ -596,10 +597,10 @@ def threshold_set(
         threshold.refuse_above_pence = refuse_above
         threshold.declare_within_days = declare_within_days
         threshold.source = source
-        threshold._history_user = _user_of(actor)
+        threshold._history_user = user_of(actor)
         threshold.save()
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action="threshold.set",
             obj=threshold,
             details={
@@ -679,14 +680,6 @@ def _person_of(actor: Any | None) -> Person | None:
         ) from None
 
 
-def _user_of(actor: Any | None):
-    if actor is None:
-        return None
-    if isinstance(actor, Person):
-        return actor.user
-    return actor
-
-
 def _lock(declaration: Declaration) -> Declaration:
     try:
         return Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -724,7 +717,7 @@ def _require_state(declaration: Declaration, status: str, verb: str) -> None:
 
 
 def _save(declaration: Declaration, actor: Any | None) -> None:
-    declaration._history_user = _user_of(actor)
+    declaration._history_user = user_of(actor)
     try:
         declaration.save()
     except ConcurrentTransition:
@@ -770,7 +763,7 @@ def _decide_with_reason(
         _save(locked, actor)
         _event(locked, actor_person, name, was, locked.status, reason)
         audit_record(
-            actor=_user_of(actor),
+            actor=user_of(actor),
             action=action,
             obj=locked,
             details={"from": was, "to": locked.status},
