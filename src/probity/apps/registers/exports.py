@@ -217,6 +217,9 @@ def _copy_lines(queryset: QuerySet) -> Iterator[bytes]:
         # JIT-compiling the column expressions took seconds of a million-row export and saved
         # nothing: these are simple expressions evaluated once per row
         cursor.execute("SET LOCAL jit = off")
+        # room to remember every person joined in, rather than looking most of them up twice
+        # (a quarter faster on a million rows of 100,000 people); this transaction only
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         with cursor.cursor.copy(statement) as copy:
             yield from copy
 
