@@ -454,22 +454,24 @@ class _RosterModel:
             ("min-consecutive-off", limits.min_consecutive_off, False),
         ):
             key, text = self._person_rule(rule, person, f" ({least})" if least else "")
-            for length in range(1, least or 0):
-                # Forbid an inner run of `length` days bounded on both sides by the opposite.
-                for before in range(problem.horizon - length - 1):
-                    run = literal[before + 1 : before + 1 + length]
-                    edges = (literal[before], literal[before + length + 1])
-                    clause = [v if on else v.negated() for v in edges]
-                    clause += [v.negated() if on else v for v in run]
+            state = literal if on else [v.negated() for v in literal]
+            for start in range(1, problem.horizon):
+                # A run starting inside the horizon lasts `least` days or to the horizon's end
+                # (runs cut by either edge may continue outside it, as the checker counts):
+                # "not before, first -> day k" for each later day of the run. Three-literal
+                # clauses, one a day of the run: tighter in the LP than forbidden patterns.
+                for later in range(start + 1, min(start + (least or 0), problem.horizon)):
+                    clause = [state[start - 1], state[start].negated(), state[later]]
                     self._hard(self.model.add_bool_or(clause), key, text)
         if limits.max_weekends is not None and limits.max_weekends < len(problem.weekends()):
             key, text = self._person_rule("max-weekends", person, f" ({limits.max_weekends})")
             weekends = []
             for days in problem.weekends():
-                worked = self.model.new_bool_var("")
-                for day in days:
-                    if not isinstance(work[day], int):
-                        self.model.add_implication(work[day], worked)
+                days_worked = [work[day] for day in days if not isinstance(work[day], int)]
+                if not days_worked:
+                    continue
+                worked = self.model.new_bool_var("")  # exactly "works that Saturday or Sunday"
+                self.model.add_max_equality(worked, days_worked)
                 weekends.append(worked)
             self._hard(self.model.add(_sum(weekends) <= limits.max_weekends), key, text)
 
@@ -481,14 +483,24 @@ class _RosterModel:
     def add_objective(self) -> None:
         problem = self.problem
         for cover, count in zip(problem.cover, self.cover_counts, strict=True):
+            # Both slacks: count + short - extra == preferred, so each penalty is exact in
+            # every roster found, not only at the optimum.
+            short = extra = 0
             if cover.under_weight and cover.preferred:
                 short = self.model.new_int_var(0, cover.preferred, "")
-                self.model.add(count + short >= cover.preferred)
                 self.costs.append(cover.under_weight * short)
             if cover.over_weight:
                 extra = self.model.new_int_var(0, len(self.people), "")
-                self.model.add(count - extra <= cover.preferred)
                 self.costs.append(cover.over_weight * extra)
+            if isinstance(short, int) and isinstance(extra, int):
+                continue
+            balance = count + short - extra
+            if isinstance(short, int):
+                self.model.add(balance <= cover.preferred)
+            elif isinstance(extra, int):
+                self.model.add(balance >= cover.preferred)
+            else:
+                self.model.add(balance == cover.preferred)
         for request in problem.requests:
             e = self.index[request.staff]
             worked = (
