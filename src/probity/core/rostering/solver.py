@@ -449,6 +449,12 @@ class _RosterModel:
             key, text = self._person_rule("max-consecutive", person, f" ({most})")
             for first in range(problem.horizon - most):
                 self._hard(self.model.add(_sum(work[first : first + most + 1]) <= most), key, text)
+            # Implied cut for the LP: a run of `most` days and then the shortest inner rest fill
+            # any window of most + min_off days, so no such window has more than `most` worked.
+            span = most + (limits.min_consecutive_off or 1)
+            if span > most + 1 and not self.explain:
+                for first in range(problem.horizon - span + 1):
+                    self.model.add(_sum(work[first : first + span]) <= most)
         for rule, least, on in (
             ("min-consecutive", limits.min_consecutive, True),
             ("min-consecutive-off", limits.min_consecutive_off, False),
@@ -470,10 +476,17 @@ class _RosterModel:
                 days_worked = [work[day] for day in days if not isinstance(work[day], int)]
                 if not days_worked:
                     continue
-                worked = self.model.new_bool_var("")  # exactly "works that Saturday or Sunday"
-                self.model.add_max_equality(worked, days_worked)
+                # "Works that Saturday or Sunday", as linear rows (not clauses) so that the
+                # LP relaxation sees the weekends' capacity too.
+                worked = self.model.new_bool_var("")
+                self.model.add(_sum(days_worked) <= len(days_worked) * worked)
+                self.model.add(_sum(days_worked) >= worked)
                 weekends.append(worked)
             self._hard(self.model.add(_sum(weekends) <= limits.max_weekends), key, text)
+            if not self.explain:  # implied: weekend days worked fit in the largest weekends
+                sizes = sorted((len(days) for days in problem.weekends()), reverse=True)
+                weekend_days = [work[d] for days in problem.weekends() for d in days]
+                self.model.add(_sum(weekend_days) <= sum(sizes[: limits.max_weekends]))
 
     def _literal(self, value):
         return self.model.new_constant(value) if isinstance(value, int) else value
@@ -662,6 +675,10 @@ class _RosterModel:
 
     def _run(self, model, seconds, workers, seed, log=False, parameters=None, stop_after=None):
         solver = self._solver(seconds, workers, seed, log)
+        if workers <= 2 and len(self.x) <= LARGE_MODEL:
+            # With one full-model worker, make it the one whose LP holds every constraint
+            # (clauses included): far better bounds and rosters on the NRP instances.
+            solver.parameters.subsolvers.append("max_lp")
         for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
             if isinstance(value, list):
                 getattr(solver.parameters, name).extend(value)
