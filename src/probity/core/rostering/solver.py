@@ -10,20 +10,27 @@
 
 Formulation: one boolean x[person, day, shift] for each shift a person may work at all
 (leave, days off, fixed rest days, term-time and refused shift types never get a variable),
-at most one a day; cover lines as linear counts with under/over slack variables (so each
-penalty is linear); successions and daily rest as "shift s on day d excludes every shift
-it may not precede on day d+1" (one constraint per s, not per pair); weekly rest, 48-hour
-average, consecutive-day rules and weekends over the per-day "works" literals.
+at most one a day; each cover line as count + short - extra == preferred with weighted
+slack variables; successions and daily rest as "shift s on day d excludes every shift it
+may not precede on day d+1" (one constraint per s, not per pair); weekly rest and the
+48-hour average over the per-day "works" literals; max consecutive days as sliding windows,
+min consecutive days on or off as three-literal clauses per run start ("off yesterday, on
+today -> on k days later", runs cut by the horizon's edges exempt, as in the checker);
+worked weekends as boolean variables tied by linear rows. Implied cuts the LP would not
+find itself: no window of max-consecutive + min-days-off days holds more than the maximum,
+and the weekend days worked fit in the largest `max_weekends` weekends.
 
-Search: a greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster` when
-only that one keeps every rule) is the hint; when it keeps every
-hard rule it is completed (slack variables too) so CP-SAT starts from it at once. CP-SAT then
-runs with `workers` workers (its own portfolio: LP-based search for the bound, LNS and
-local search for rosters). `lns_share` > 0 hands the end of the time to our own
-large-neighbourhood search (free a few people's whole rosters or a few days of everyone's,
-fix the rest, re-solve); on the NRP instances and the generated establishment CP-SAT's own
-portfolio did better on this 2-core machine, so it is off by default. Large models
-(over `LARGE_MODEL` shift variables) skip presolve probing, which cost more than it saved.
+Search: the greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster`
+when only that one keeps every rule) is the hint when it keeps every hard rule; it is then
+completed (slack variables too) so CP-SAT starts from it at once. A start roster that breaks
+rules is not hinted: on the NRP instances it slowed the search. CP-SAT runs with `workers`
+workers (its own portfolio); with at most two, the full-model worker is `max_lp`, whose LP
+holds every constraint (clauses included): on the Curtois & Qu instances its bound and its
+rosters were both far better than the default worker's. `lns_share` > 0 hands the end of
+the time to our own large-neighbourhood search (free a few people's whole rosters or a few
+days of everyone's, fix the rest, re-solve); CP-SAT's own portfolio did better on this
+2-core machine, so it is off by default. Large models (over `LARGE_MODEL` shift variables)
+skip presolve probing, which cost more than it saved, and keep CP-SAT's default worker.
 
 Soft goals (weights in `Rules` and on each cover line and request): cover short of or over
 `preferred`, requests not honoured, each started hour away from the contract or annualised
@@ -118,7 +125,7 @@ def solve(
 ) -> SolveResult:
     """Find the best roster within `seconds`; explain the conflict if none exists.
 
-    `hint` starts the search from a roster (by default `greedy.greedy_roster`'s); `period`
+    `hint` starts the search from a roster (by default `starting_roster`'s, if valid); `period`
     (days) makes every person's roster repeat, as a fixed shift pattern does; `parameters`
     are CP-SAT's, by name; `lns_share` is the part of the time given to our own LNS."""
     validate_problem(problem)
@@ -126,7 +133,13 @@ def solve(
     model.add_objective()
     if period:
         model.add_period(period)
-    model.add_hint(hint if hint is not None else starting_roster(problem))
+    if hint is None:
+        start = starting_roster(problem)
+        # A start roster that breaks rules misleads more than it helps (measured on the NRP
+        # instances whose greedy roster breaks the run rules): CP-SAT starts from scratch.
+        hint = start if check(problem, start).valid else None
+    if hint is not None:
+        model.add_hint(hint)
     result = model.solve(seconds, workers, seed, log, parameters, lns_share)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
