@@ -17,8 +17,9 @@ may not precede on day d+1" (one constraint per s, not per pair); weekly rest an
 min consecutive days on or off as three-literal clauses per run start ("off yesterday, on
 today -> on k days later", runs cut by the horizon's edges exempt, as in the checker);
 worked weekends as boolean variables tied by linear rows. Implied cuts the LP would not
-find itself: no window of max-consecutive + min-days-off days holds more than the maximum,
-and the weekend days worked fit in the largest `max_weekends` weekends.
+find itself (models up to `LARGE_MODEL` shift variables): no window of max-consecutive +
+min-days-off days holds more than the maximum, and the weekend days worked fit in the
+largest `max_weekends` weekends.
 
 Search: the greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster`
 when only that one keeps every rule) is the hint when it keeps every hard rule; it is then
@@ -229,6 +230,8 @@ class _RosterModel:
         self.hint: Roster | None = None
         self.index = {person.id: e for e, person in enumerate(self.people)}
         self._variables()
+        # Implied cuts help the LP of small models; on large ones they only slowed the search.
+        self.cuts = not explain and len(self.x) <= LARGE_MODEL
         self._hard_rules()
 
     # -- rule groups: in explain mode each hard rule group hangs on an assumption literal
@@ -465,7 +468,7 @@ class _RosterModel:
             # Implied cut for the LP: a run of `most` days and then the shortest inner rest fill
             # any window of most + min_off days, so no such window has more than `most` worked.
             span = most + (limits.min_consecutive_off or 1)
-            if span > most + 1 and not self.explain:
+            if span > most + 1 and self.cuts:
                 for first in range(problem.horizon - span + 1):
                     self.model.add(_sum(work[first : first + span]) <= most)
         for rule, least, on in (
@@ -496,7 +499,7 @@ class _RosterModel:
                 self.model.add(_sum(days_worked) >= worked)
                 weekends.append(worked)
             self._hard(self.model.add(_sum(weekends) <= limits.max_weekends), key, text)
-            if not self.explain:  # implied: weekend days worked fit in the largest weekends
+            if self.cuts:  # implied: weekend days worked fit in the largest weekends
                 sizes = sorted((len(days) for days in problem.weekends()), reverse=True)
                 weekend_days = [work[d] for days in problem.weekends() for d in days]
                 self.model.add(_sum(weekend_days) <= sum(sizes[: limits.max_weekends]))
