@@ -10,20 +10,28 @@
 
 Formulation: one boolean x[person, day, shift] for each shift a person may work at all
 (leave, days off, fixed rest days, term-time and refused shift types never get a variable),
-at most one a day; cover lines as linear counts with under/over slack variables (so each
-penalty is linear); successions and daily rest as "shift s on day d excludes every shift
-it may not precede on day d+1" (one constraint per s, not per pair); weekly rest, 48-hour
-average, consecutive-day rules and weekends over the per-day "works" literals.
+at most one a day; each cover line as count + short - extra == preferred with weighted
+slack variables; successions and daily rest as "shift s on day d excludes every shift it
+may not precede on day d+1" (one constraint per s, not per pair); weekly rest and the
+48-hour average over the per-day "works" literals; max consecutive days as sliding windows,
+min consecutive days on or off as three-literal clauses per run start ("off yesterday, on
+today -> on k days later", runs cut by the horizon's edges exempt, as in the checker);
+worked weekends as boolean variables tied by linear rows. Implied cuts the LP would not
+find itself (models up to `LARGE_MODEL` shift variables): no window of max-consecutive +
+min-days-off days holds more than the maximum, and the weekend days worked fit in the
+largest `max_weekends` weekends.
 
-Search: a greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster` when
-only that one keeps every rule) is the hint; when it keeps every
-hard rule it is completed (slack variables too) so CP-SAT starts from it at once. CP-SAT then
-runs with `workers` workers (its own portfolio: LP-based search for the bound, LNS and
-local search for rosters). `lns_share` > 0 hands the end of the time to our own
-large-neighbourhood search (free a few people's whole rosters or a few days of everyone's,
-fix the rest, re-solve); on the NRP instances and the generated establishment CP-SAT's own
-portfolio did better on this 2-core machine, so it is off by default. Large models
-(over `LARGE_MODEL` shift variables) skip presolve probing, which cost more than it saved.
+Search: the greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster`
+when only that one keeps every rule) is the hint when it keeps every hard rule; it is then
+completed (slack variables too) so CP-SAT starts from it at once. A start roster that breaks
+rules is not hinted: on the NRP instances it slowed the search. CP-SAT runs with `workers`
+workers (its own portfolio); with at most two, the full-model worker is `max_lp`, whose LP
+holds every constraint (clauses included): on the Curtois & Qu instances its bound and its
+rosters were both far better than the default worker's. `lns_share` > 0 hands the end of
+the time to our own large-neighbourhood search (free a few people's whole rosters or a few
+days of everyone's, fix the rest, re-solve); CP-SAT's own portfolio did better on this
+2-core machine, so it is off by default. Large models (over `LARGE_MODEL` shift variables)
+skip presolve probing, which cost more than it saved, and keep CP-SAT's default worker.
 
 Soft goals (weights in `Rules` and on each cover line and request): cover short of or over
 `preferred`, requests not honoured, each started hour away from the contract or annualised
@@ -118,7 +126,7 @@ def solve(
 ) -> SolveResult:
     """Find the best roster within `seconds`; explain the conflict if none exists.
 
-    `hint` starts the search from a roster (by default `greedy.greedy_roster`'s); `period`
+    `hint` starts the search from a roster (by default `starting_roster`'s, if valid); `period`
     (days) makes every person's roster repeat, as a fixed shift pattern does; `parameters`
     are CP-SAT's, by name; `lns_share` is the part of the time given to our own LNS."""
     validate_problem(problem)
@@ -126,7 +134,13 @@ def solve(
     model.add_objective()
     if period:
         model.add_period(period)
-    model.add_hint(hint if hint is not None else starting_roster(problem))
+    if hint is None:
+        start = starting_roster(problem)
+        # A start roster that breaks rules misleads more than it helps (measured on the NRP
+        # instances whose greedy roster breaks the run rules): CP-SAT starts from scratch.
+        hint = start if check(problem, start).valid else None
+    if hint is not None:
+        model.add_hint(hint)
     result = model.solve(seconds, workers, seed, log, parameters, lns_share)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
@@ -216,6 +230,8 @@ class _RosterModel:
         self.hint: Roster | None = None
         self.index = {person.id: e for e, person in enumerate(self.people)}
         self._variables()
+        # Implied cuts help the LP of small models; on large ones they only slowed the search.
+        self.cuts = not explain and len(self.x) <= LARGE_MODEL
         self._hard_rules()
 
     # -- rule groups: in explain mode each hard rule group hangs on an assumption literal
@@ -449,29 +465,44 @@ class _RosterModel:
             key, text = self._person_rule("max-consecutive", person, f" ({most})")
             for first in range(problem.horizon - most):
                 self._hard(self.model.add(_sum(work[first : first + most + 1]) <= most), key, text)
+            # Implied cut for the LP: a run of `most` days and then the shortest inner rest fill
+            # any window of most + min_off days, so no such window has more than `most` worked.
+            span = most + (limits.min_consecutive_off or 1)
+            if span > most + 1 and self.cuts:
+                for first in range(problem.horizon - span + 1):
+                    self.model.add(_sum(work[first : first + span]) <= most)
         for rule, least, on in (
             ("min-consecutive", limits.min_consecutive, True),
             ("min-consecutive-off", limits.min_consecutive_off, False),
         ):
             key, text = self._person_rule(rule, person, f" ({least})" if least else "")
-            for length in range(1, least or 0):
-                # Forbid an inner run of `length` days bounded on both sides by the opposite.
-                for before in range(problem.horizon - length - 1):
-                    run = literal[before + 1 : before + 1 + length]
-                    edges = (literal[before], literal[before + length + 1])
-                    clause = [v if on else v.negated() for v in edges]
-                    clause += [v.negated() if on else v for v in run]
+            state = literal if on else [v.negated() for v in literal]
+            for start in range(1, problem.horizon):
+                # A run starting inside the horizon lasts `least` days or to the horizon's end
+                # (runs cut by either edge may continue outside it, as the checker counts):
+                # "not before, first -> day k" for each later day of the run. Three-literal
+                # clauses, one a day of the run: tighter in the LP than forbidden patterns.
+                for later in range(start + 1, min(start + (least or 0), problem.horizon)):
+                    clause = [state[start - 1], state[start].negated(), state[later]]
                     self._hard(self.model.add_bool_or(clause), key, text)
         if limits.max_weekends is not None and limits.max_weekends < len(problem.weekends()):
             key, text = self._person_rule("max-weekends", person, f" ({limits.max_weekends})")
             weekends = []
             for days in problem.weekends():
+                days_worked = [work[day] for day in days if not isinstance(work[day], int)]
+                if not days_worked:
+                    continue
+                # "Works that Saturday or Sunday", as linear rows (not clauses) so that the
+                # LP relaxation sees the weekends' capacity too.
                 worked = self.model.new_bool_var("")
-                for day in days:
-                    if not isinstance(work[day], int):
-                        self.model.add_implication(work[day], worked)
+                self.model.add(_sum(days_worked) <= len(days_worked) * worked)
+                self.model.add(_sum(days_worked) >= worked)
                 weekends.append(worked)
             self._hard(self.model.add(_sum(weekends) <= limits.max_weekends), key, text)
+            if self.cuts:  # implied: weekend days worked fit in the largest weekends
+                sizes = sorted((len(days) for days in problem.weekends()), reverse=True)
+                weekend_days = [work[d] for days in problem.weekends() for d in days]
+                self.model.add(_sum(weekend_days) <= sum(sizes[: limits.max_weekends]))
 
     def _literal(self, value):
         return self.model.new_constant(value) if isinstance(value, int) else value
@@ -481,14 +512,24 @@ class _RosterModel:
     def add_objective(self) -> None:
         problem = self.problem
         for cover, count in zip(problem.cover, self.cover_counts, strict=True):
+            # Both slacks: count + short - extra == preferred, so each penalty is exact in
+            # every roster found, not only at the optimum.
+            short = extra = 0
             if cover.under_weight and cover.preferred:
                 short = self.model.new_int_var(0, cover.preferred, "")
-                self.model.add(count + short >= cover.preferred)
                 self.costs.append(cover.under_weight * short)
             if cover.over_weight:
                 extra = self.model.new_int_var(0, len(self.people), "")
-                self.model.add(count - extra <= cover.preferred)
                 self.costs.append(cover.over_weight * extra)
+            if isinstance(short, int) and isinstance(extra, int):
+                continue
+            balance = count + short - extra
+            if isinstance(short, int):
+                self.model.add(balance <= cover.preferred)
+            elif isinstance(extra, int):
+                self.model.add(balance >= cover.preferred)
+            else:
+                self.model.add(balance == cover.preferred)
         for request in problem.requests:
             e = self.index[request.staff]
             worked = (
@@ -650,6 +691,10 @@ class _RosterModel:
 
     def _run(self, model, seconds, workers, seed, log=False, parameters=None, stop_after=None):
         solver = self._solver(seconds, workers, seed, log)
+        if workers <= 2 and len(self.x) <= LARGE_MODEL:
+            # With one full-model worker, make it the one whose LP holds every constraint
+            # (clauses included): far better bounds and rosters on the NRP instances.
+            solver.parameters.subsolvers.append("max_lp")
         for name, value in (parameters or {}).items():  # CP-SAT tuning, e.g. from a benchmark
             if isinstance(value, list):
                 getattr(solver.parameters, name).extend(value)
