@@ -14,9 +14,11 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
+from probity.apps.concerns.services import case_report
 from probity.apps.people.models import AdoptedCode, OfficeHolder, Organisation, Person
 
 PASSWORD = "correct horse battery staple"
+TODAY = datetime.date(2026, 11, 23)
 
 
 class People(dict):
@@ -67,3 +69,17 @@ def make_people(slug: str = "essex") -> People:
     person("volunteer", "volunteers")
     person("member")
     return people
+
+
+def report(people, kind="impropriety", by="worker", subject=None, **kwargs):
+    """The case made by a concern reported through the service (named unless told)."""
+    kwargs.setdefault("treatment", "named")
+    return case_report(
+        organisation=people.organisation,
+        kind=kind,
+        what=kwargs.pop("what", "Expenses claimed for a trip that did not happen."),
+        actor=people[by] if by else None,
+        subject=people[subject] if subject else None,
+        today=kwargs.pop("today", TODAY),
+        **kwargs,
+    )[0]

@@ -29,7 +29,6 @@ from probity.apps.concerns.services import (
     case_close,
     case_investigate,
     case_link_subject,
-    case_report,
     message_from_reporter,
     message_to_reporter,
     note_add,
@@ -37,30 +36,15 @@ from probity.apps.concerns.services import (
     retention_run,
 )
 from probity.apps.people.models import OfficeHolder
-from tests.concerns_people import make_people
+from tests.concerns_people import TODAY, make_people, report
 from tests.test_registers_pages import signed_in
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture
 def people():
     return make_people()
-
-
-def report(people, kind="impropriety", by="worker", subject=None, **kwargs):
-    kwargs.setdefault("treatment", "named")
-    return case_report(
-        organisation=people.organisation,
-        kind=kind,
-        what=kwargs.pop("what", "Expenses claimed for a trip that did not happen."),
-        actor=people[by] if by else None,
-        subject=people[subject] if subject else None,
-        today=kwargs.pop("today", TODAY),
-        **kwargs,
-    )[0]
 
 
 # --- a confidential reporter in the audit trail -----------------------------------------------

@@ -51,30 +51,16 @@ from probity.apps.concerns.services import (
     retention_run,
 )
 from probity.core.concerns import kinds_for_codes
-from tests.concerns_people import make_people
+from tests.concerns_people import TODAY, make_people, report
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 11, 23)
 PASSPHRASE = "blue kettle under the stairs"
 
 
 @pytest.fixture
 def people():
     return make_people()
-
-
-def report(people, kind="impropriety", by="worker", subject=None, **kwargs):
-    kwargs.setdefault("treatment", "named")
-    return case_report(
-        organisation=people.organisation,
-        kind=kind,
-        what=kwargs.pop("what", "Expenses claimed for a trip that did not happen."),
-        actor=people[by] if by else None,
-        subject=people[subject] if subject else None,
-        today=kwargs.pop("today", TODAY),
-        **kwargs,
-    )[0]
 
 
 # --- routing: by the clauses that apply, never to the subject ---------------------------------
