@@ -1,7 +1,7 @@
 """The roster solver on the Curtois & Qu nurse rostering benchmark instances (issue 8).
 
 Run: python benchmarks/rostering_nrp.py [--seconds 60] [--workers 2] [--scale-seconds 120]
-     [--instances Instance1 Instance4] [--no-scale] [--lns-share 0.5]
+     [--instances Instance1 Instance4] [--no-scale] [--columns-share 0.7]
 
 For each instance in shared/benchmarks/nrp/: the objective reached in `--seconds` with
 `--workers` CP-SAT workers, its ratio to the best known solution (best_known.csv), the
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from probity.core.rostering.generate import nrp_like
 from probity.core.rostering.nrp import read_nrp
-from probity.core.rostering.solver import solve
+from probity.core.rostering.solver import COLUMNS_SHARE, solve
 
 HERE = Path(__file__).resolve().parent
 CANDIDATES = (HERE.parent.parent / "shared/benchmarks/nrp", Path("/work/shared/benchmarks/nrp"))
@@ -40,7 +40,10 @@ def main() -> None:
     parser.add_argument("--scale-seconds", type=float, default=120.0)
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument(
-        "--lns-share", type=float, default=0.0, help="time given to our own LNS (default 0)"
+        "--columns-share",
+        type=float,
+        default=COLUMNS_SHARE,
+        help=f"time given to column generation (default {COLUMNS_SHARE}; 0: CP-SAT alone)",
     )
     args = parser.parse_args()
 
@@ -55,14 +58,17 @@ def main() -> None:
     for name in names:
         problem = read_nrp(args.dir / f"{name}.txt")
         result = solve(
-            problem, seconds=args.seconds, workers=args.workers, lns_share=args.lns_share
+            problem, seconds=args.seconds, workers=args.workers, columns_share=args.columns_share
         )
         _row(name, problem, result, best.get(name))
     if not args.no_scale:
         problem = nrp_like(staff=150, weeks=52)
         started = time.monotonic()
         result = solve(
-            problem, seconds=args.scale_seconds, workers=args.workers, lns_share=args.lns_share
+            problem,
+            seconds=args.scale_seconds,
+            workers=args.workers,
+            columns_share=args.columns_share,
         )
         _row("gen-52w150", problem, result, None)
         print(

@@ -47,8 +47,7 @@ of rule groups that cannot all hold.
 
 from __future__ import annotations
 
-import random
-import threading
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -65,6 +64,7 @@ from probity.core.rostering.checker import (
     week_credit,
     weekend_eligible,
 )
+from probity.core.rostering.colgen import Generation, generate
 from probity.core.rostering.greedy import greedy_roster, weekday_roster
 from probity.core.rostering.model import (
     MINUTES_A_DAY,
@@ -80,8 +80,8 @@ from probity.core.rostering.model import (
 from probity.core.rostering.validate import validate_problem
 
 DEFAULT_CHANGE_WEIGHT = 1000
-LNS_SHARE = 0.0  # by default CP-SAT's own LNS: it beat ours on every instance measured
-LNS_STEP_SECONDS = 3.0
+COLUMNS_SHARE = 0.7  # of the time, for column generation's start roster (when it applies)
+BOUND_TOLERANCE = 0.01  # LP round-off allowed for when the column bound is made an integer
 LARGE_MODEL = 20_000  # shift variables
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -122,29 +122,59 @@ def solve(
     log: bool = False,
     parameters: dict | None = None,
     period: int | None = None,
-    lns_share: float = LNS_SHARE,
+    columns_share: float = COLUMNS_SHARE,
 ) -> SolveResult:
     """Find the best roster within `seconds`; explain the conflict if none exists.
 
-    `hint` starts the search from a roster (by default `starting_roster`'s, if valid); `period`
-    (days) makes every person's roster repeat, as a fixed shift pattern does; `parameters`
-    are CP-SAT's, by name; `lns_share` is the part of the time given to our own LNS."""
+    `hint` starts the search from a roster (by default column generation's, or else
+    `starting_roster`'s, if valid); `period` (days) makes every person's roster repeat, as a
+    fixed shift pattern does; `parameters` are CP-SAT's, by name; `columns_share` is the
+    part of the time column generation may take (0: never)."""
     validate_problem(problem)
+    started = time.monotonic()
     model = _RosterModel(problem)
     model.add_objective()
+    generation = None
     if period:
         model.add_period(period)
+    elif hint is None and columns_share > 0 and model.suits_columns():
+        generation = generate(problem, seconds * columns_share, workers=workers, log=log)
+    if generation is not None and generation.bound is not None:
+        model.add_lower_bound(math.ceil(generation.bound - BOUND_TOLERANCE))
     if hint is None:
-        start = starting_roster(problem)
-        # A start roster that breaks rules misleads more than it helps (measured on the NRP
-        # instances whose greedy roster breaks the run rules): CP-SAT starts from scratch.
-        hint = start if check(problem, start).valid else None
+        hint = _valid_start(problem, generation)
     if hint is not None:
         model.add_hint(hint)
-    result = model.solve(seconds, workers, seed, log, parameters, lns_share)
+    spent = time.monotonic() - started
+    result = model.solve(max(0.1, seconds - spent), workers, seed, log, parameters)
+    _add_columns(result, generation, spent)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
     return result
+
+
+def _valid_start(problem: Problem, generation: Generation | None) -> Roster | None:
+    # A start roster that breaks rules misleads more than it helps (measured on the NRP
+    # instances whose greedy roster breaks the run rules): CP-SAT then starts from scratch.
+    if generation is not None and check(problem, generation.roster).valid:
+        return generation.roster
+    start = starting_roster(problem)
+    return start if check(problem, start).valid else None
+
+
+def _add_columns(result: SolveResult, generation: Generation | None, spent: float) -> None:
+    """Count column generation's time in the result, and its bound where it is the better."""
+    result.seconds += spent
+    found = [result.first_feasible_seconds and result.first_feasible_seconds + spent]
+    if generation is not None:
+        found.append(generation.first_roster_seconds)
+    result.first_feasible_seconds = min((t for t in found if t is not None), default=None)
+    if generation is None or generation.bound is None or result.roster is None:
+        return
+    if result.best_bound is None or generation.bound > result.best_bound:
+        result.best_bound = generation.bound
+    if result.objective is not None and result.objective <= result.best_bound + BOUND_TOLERANCE:
+        result.status = "optimal"
 
 
 def starting_roster(problem: Problem) -> Roster:
@@ -199,23 +229,15 @@ def explain_infeasible(problem: Problem, *, seconds: float = 10.0) -> list[str]:
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    """Notes when the first roster was found; with `stop_after`, ends the search at the first
-    roster found after that many seconds (or at once then, if one is already in hand)."""
+    """Notes when the first roster was found."""
 
-    def __init__(self, stop_after: float | None = None):
+    def __init__(self):
         super().__init__()
         self.first: float | None = None
-        self.stop_after = stop_after
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = self.wall_time
-        if self.stop_after is not None and self.wall_time >= self.stop_after:
-            self.stop_search()
-
-    def stop_if_found(self) -> None:
-        if self.first is not None:
-            self.stop_search()
 
 
 class _RosterModel:
@@ -623,18 +645,18 @@ class _RosterModel:
         solver.parameters.log_search_progress = log
         return solver
 
+    def suits_columns(self) -> bool:
+        """Column generation pays on models with cover to meet and small enough to price."""
+        return bool(self.problem.cover) and len(self.x) <= LARGE_MODEL
+
+    def add_lower_bound(self, bound: int) -> None:
+        """A proven bound on the objective (column generation's): CP-SAT stops on reaching it."""
+        if self.costs:
+            self.model.add(_sum(self.costs) >= bound)
+
     def solve(
-        self,
-        seconds: float,
-        workers: int,
-        seed: int,
-        log: bool,
-        parameters: dict | None = None,
-        lns_share: float = LNS_SHARE,
+        self, seconds: float, workers: int, seed: int, log: bool, parameters: dict | None = None
     ) -> SolveResult:
-        """CP-SAT on the whole model for the first part of the time (first roster and the
-        bound), then our own large-neighbourhood search for the rest: free a few people's
-        whole rosters, or a few days of everyone's, fix the rest, re-solve, keep if no worse."""
         if self.costs:
             self.model.minimize(_sum(self.costs))
         started = time.monotonic()
@@ -642,9 +664,8 @@ class _RosterModel:
         if self.hint is not None and self._complete_hint(min(10.0, seconds / 4)):
             hinted_at = time.monotonic() - started  # the hint is itself a valid roster
         offset = time.monotonic() - started
-        first_part = max(0.0, seconds * (1 - lns_share) - offset) if self.costs else None
         solver, status, callback = self._run(
-            self.model, seconds - offset, workers, seed, log, parameters, stop_after=first_part
+            self.model, seconds - offset, workers, seed, log, parameters
         )
         found = [t for t in (hinted_at, callback.first and callback.first + offset) if t]
         name = _STATUS.get(status, "unknown")
@@ -652,20 +673,12 @@ class _RosterModel:
             raise RuntimeError(self.model.validate())
         if name not in ("optimal", "feasible"):
             return SolveResult(name, None, seconds=time.monotonic() - started)
-        keys = list(self.x)
-        values = [solver.value(self.x[key]) for key in keys]
-        objective, bound = solver.objective_value, solver.best_objective_bound
-        if name == "feasible":
-            deadline = started + seconds
-            values, objective = self._improve(keys, values, objective, deadline, workers, seed)
-            if objective <= bound + 1e-6:
-                name = "optimal"
-        roster = self._roster(dict(zip(keys, values, strict=True)))
+        roster = self._roster({key: solver.value(var) for key, var in self.x.items()})
         return SolveResult(
             name,
             roster,
-            objective=round(objective),
-            best_bound=bound,
+            objective=round(solver.objective_value),
+            best_bound=solver.best_objective_bound,
             seconds=time.monotonic() - started,
             first_feasible_seconds=min(found) if found else None,
             check=check(self.problem, roster),
@@ -689,7 +702,7 @@ class _RosterModel:
             self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
         return True
 
-    def _run(self, model, seconds, workers, seed, log=False, parameters=None, stop_after=None):
+    def _run(self, model, seconds, workers, seed, log=False, parameters=None):
         solver = self._solver(seconds, workers, seed, log)
         if workers <= 2 and len(self.x) <= LARGE_MODEL:
             # With one full-model worker, make it the one whose LP holds every constraint
@@ -700,60 +713,9 @@ class _RosterModel:
                 getattr(solver.parameters, name).extend(value)
             else:
                 setattr(solver.parameters, name, value)
-        callback = _FirstSolution(stop_after)
-        timer = None
-        if stop_after is not None:  # hand over to our LNS once a roster is in hand
-            timer = threading.Timer(stop_after, callback.stop_if_found)
-            timer.start()
-        try:
-            status = solver.solve(model, callback)
-        finally:
-            if timer is not None:
-                timer.cancel()
+        callback = _FirstSolution()
+        status = solver.solve(model, callback)
         return solver, status, callback
-
-    def _improve(self, keys, values, objective, deadline, workers, seed):
-        rng = random.Random(seed)
-        share = 0.1  # of the roster freed each time; grows when sub-problems are easy
-        while (left := deadline - time.monotonic()) > 0.3:
-            free = self._neighbourhood(rng, share)
-            sub = self.model.clone()
-            sub.clear_hints()
-            for key, value in zip(keys, values, strict=True):
-                var = sub.get_bool_var_from_proto_index(self.x[key].index)
-                if key in free:
-                    sub.add_hint(var, value)
-                else:
-                    sub.add(var == value)
-            solver, status, _ = self._run(
-                sub, min(left, LNS_STEP_SECONDS), workers, rng.randrange(1 << 30)
-            )
-            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-            if found and solver.objective_value <= objective:
-                objective = solver.objective_value
-                values = [
-                    solver.value(sub.get_bool_var_from_proto_index(self.x[k].index)) for k in keys
-                ]
-            share = (
-                min(0.6, share * 1.15) if status == cp_model.OPTIMAL else max(0.03, share * 0.85)
-            )
-        return values, objective
-
-    def _neighbourhood(self, rng: random.Random, share: float) -> set:
-        """The x keys set free: some people's whole rosters, a window of days, or both."""
-        horizon, people = self.problem.horizon, len(self.people)
-        kind = rng.random()
-        if kind < 0.7:  # whole rosters of a few people: where most improvements come from
-            chosen = set(rng.sample(range(people), max(2, round(share * people))))
-            return {key for key in self.x if key[0] in chosen}
-        if kind < 0.85:
-            width = max(3, round(share * horizon))
-            first = rng.randrange(0, max(1, horizon - width + 1))
-            return {key for key in self.x if first <= key[1] < first + width}
-        chosen = set(rng.sample(range(people), max(2, round(min(1, 2 * share) * people))))
-        width = max(7, round(2 * share * horizon))
-        first = rng.randrange(0, max(1, horizon - width + 1))
-        return {key for key in self.x if key[0] in chosen and first <= key[1] < first + width}
 
     def _roster(self, values: dict) -> Roster:
         roster = Roster.empty(self.problem)
