@@ -42,7 +42,7 @@ SCALE = 1000  # duals are rounded to thousandths in the pricing objective (CP-SA
 BELOW_MINIMUM = 10**6  # LP cost per person short of a hard cover minimum
 COLUMNS_PER_PRICING = 5  # improving rosters kept from one pricing solve
 CONVERGE_SHARE = 0.6  # of the time, at most, for the LP before the dive starts
-DIVE_STEP = 0.2  # of the people not yet fixed, fixed at each step of the dive
+DIVE_STEP = 0.1  # of the people not yet fixed, fixed at each step of the dive
 DIVE_ROUNDS = 3  # pricing rounds after each step
 FIXED = 1e-3  # LP weight this close to 1 counts as chosen
 EPSILON = 1e-6
@@ -64,6 +64,33 @@ class Generation:
     seconds: float = 0.0
     converged: bool = False  # the LP was solved over all personal rosters
     first_roster_seconds: float | None = None  # when every person's first column made one
+    cut: ReducedCostCut | None = None  # from the pricing round that gave the bound
+
+
+@dataclass
+class ReducedCostCut:
+    """What the bound's duals say of every roster costing at most some `upper`.
+
+    With LP-optimal duals, any roster's cost is at least `bound` plus, for each person, how
+    far their own roster's reduced cost is above the least one. So in a roster costing at
+    most `upper`, each person's priced cost, SCALE * own cost + sum of `weights` over the
+    shifts they work, is at most their `optimum` + SCALE * (upper - bound) + the horizon
+    (what rounding the duals can hide); the sum over everyone is bounded the same way.
+    """
+
+    bound: float
+    weights: list[dict[tuple[int, str], int]]  # per person: (day, shift) -> scaled dual weight
+    optimum: list[int]  # per person: the least priced cost, proven
+
+    def allowance(self, upper: int, horizon: int) -> int:
+        return math.floor(SCALE * (upper - self.bound)) + horizon
+
+
+@dataclass
+class _Priced:
+    columns: list[Column]
+    optimum: int | None  # the least priced cost, when proven
+    weights: dict[tuple[int, str], int]  # the scaled dual weights priced with
 
 
 def generate(
@@ -87,10 +114,10 @@ def generate(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         run = _Rounds(master, pricers, pool, generation, log)
         first = list(pool.map(lambda p: p.price({}, 0.0, seconds), pricers))
-        if any(not found for found, _ in first):
+        if any(not priced.columns for priced in first):
             return None
-        for pricer, (found, _) in zip(pricers, first, strict=True):
-            master.add(pricer.e, found)
+        for pricer, priced in zip(pricers, first, strict=True):
+            master.add(pricer.e, priced.columns)
         if check(problem, master.first_roster()).valid:
             generation.first_roster_seconds = time.monotonic() - started
         run.until(started + converge_share * seconds, bound=True)
@@ -132,12 +159,13 @@ class _Rounds:
             prices = [(duals, self.master.mu[p.e], left) for p in active]
             results = list(self.pool.map(lambda p, args: p.price(*args), active, prices))
             added = sum(
-                self.master.add(p.e, found) for p, (found, _) in zip(active, results, strict=True)
+                self.master.add(p.e, priced.columns)
+                for p, priced in zip(active, results, strict=True)
             )
             done += 1
-            exact = all(least is not None for _, least in results)
+            exact = all(priced.optimum is not None for priced in results)
             if bound and exact:
-                self._bound(value + sum(min(0.0, least) for _, least in results))
+                self._lagrangian(value, results)
             self.generation.rounds += 1
             if self.log:
                 print(f"round {self.generation.rounds}: LP {value:.2f} +{added} columns")
@@ -146,6 +174,19 @@ class _Rounds:
                     self.generation.converged = True
                     self._bound(value)
                 return
+
+    def _lagrangian(self, value: float, results: list[_Priced]) -> None:
+        """LP value + each person's least reduced cost: a bound whatever the round."""
+        slack = 0.5 * self.master.problem.horizon  # the most the rounding of duals can hide
+        lower = value + sum(
+            min(0.0, (priced.optimum - slack) / SCALE - self.master.mu[e])
+            for e, priced in enumerate(results)
+        )
+        if self.generation.bound is None or lower > self.generation.bound:
+            self.generation.cut = ReducedCostCut(
+                lower, [p.weights for p in results], [p.optimum for p in results]
+            )
+        self._bound(lower)
 
     def _bound(self, lower: float) -> None:
         known = self.generation.bound
@@ -175,33 +216,30 @@ class _Pricer:
                 self.covers.setdefault((cover.day, cover.shift), []).append(i)
         self.keys = list(self.built.x)
 
-    def price(self, duals: dict[int, float], mu: float, left: float):
+    def price(self, duals: dict[int, float], mu: float, left: float) -> _Priced:
         """Columns of negative reduced cost (all the solver passed on the way; with no duals,
-        the person's cheapest roster), and a lower bound on the least reduced cost (None if
-        the solve was cut short)."""
-        terms, weights = [], []
-        for key in self.keys:
-            _, day, shift = key
+        the person's cheapest roster), and the least priced cost if it was proven."""
+        weights = {}
+        for _, day, shift in self.keys:
             dual = sum(duals.get(i, 0.0) for i in self.covers.get((day, shift), ()))
-            if dual:
-                terms.append(self.built.x[key])
-                weights.append(-round(SCALE * dual))
+            if round(SCALE * dual):
+                weights[day, shift] = -round(SCALE * dual)
+        terms = [self.built.x[0, day, shift] for day, shift in weights]
         model = self.built.model
-        model.minimize(SCALE * self.own + cp_model.LinearExpr.weighted_sum(terms, weights))
+        model.minimize(
+            SCALE * self.own + cp_model.LinearExpr.weighted_sum(terms, list(weights.values()))
+        )
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, min(left, 5.0))
         keeper = _Keeper(self, duals, mu)
         status = solver.solve(model, keeper)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return [], None
+            return _Priced([], None, weights)
         if not duals:
-            return [column for _, column in keeper.columns[-1:]], None
-        if status != cp_model.OPTIMAL:
-            return keeper.improving(), None
-        slack = 0.5 * self.problem.horizon  # the most the rounding of duals can hide
-        bound = (solver.best_objective_bound - slack) / SCALE - mu
-        return keeper.improving(), bound
+            return _Priced([column for _, column in keeper.columns[-1:]], None, weights)
+        optimum = round(solver.objective_value) if status == cp_model.OPTIMAL else None
+        return _Priced(keeper.improving(), optimum, weights)
 
     def block(self, days: list[int]) -> None:
         """A job-share partner is fixed to work these days: keep this person off them."""

@@ -64,7 +64,7 @@ from probity.core.rostering.checker import (
     week_credit,
     weekend_eligible,
 )
-from probity.core.rostering.colgen import Generation, generate
+from probity.core.rostering.colgen import SCALE, Generation, ReducedCostCut, generate
 from probity.core.rostering.greedy import greedy_roster, weekday_roster
 from probity.core.rostering.model import (
     MINUTES_A_DAY,
@@ -143,6 +143,8 @@ def solve(
         model.add_lower_bound(math.ceil(generation.bound - BOUND_TOLERANCE))
     if hint is None:
         hint = _valid_start(problem, generation)
+        if hint is not None and generation is not None and generation.cut is not None:
+            model.add_reduced_cost_cuts(generation.cut, check(problem, hint).objective)
     if hint is not None:
         model.add_hint(hint)
     spent = time.monotonic() - started
@@ -247,6 +249,7 @@ class _RosterModel:
         self.model = cp_model.CpModel()
         self.groups: dict[tuple, tuple[cp_model.IntVar, str]] = {}
         self.costs: list = []
+        self.own_costs: dict[int, list] = {}  # each person's own soft goals: requests, hours
         self.x: dict[tuple[int, int, str], cp_model.IntVar] = {}
         self.people = list(problem.staff)
         self.hint: Roster | None = None
@@ -559,7 +562,7 @@ class _RosterModel:
                 if request.shift is None
                 else self._shift_var(e, request.day, request.shift)
             )
-            self.costs.append(request.weight * ((1 - worked) if request.on else worked))
+            self._own_cost(e, request.weight * ((1 - worked) if request.on else worked))
         rules = problem.rules
         if rules.hours_weight:
             for e, person in enumerate(self.people):
@@ -575,7 +578,11 @@ class _RosterModel:
         hours = self.model.new_int_var(0, self.problem.horizon * 24 + target // 60 + 1, "")
         self.model.add(60 * hours >= total - target)
         self.model.add(60 * hours >= target - total)
-        self.costs.append(weight * hours)
+        self._own_cost(e, weight * hours)
+
+    def _own_cost(self, e: int, cost) -> None:
+        self.costs.append(cost)
+        self.own_costs.setdefault(e, []).append(cost)
 
     def _spread_cost(self, pool: list[Staff], weight: int, night: bool) -> None:
         if len(pool) < 2:
@@ -648,6 +655,23 @@ class _RosterModel:
     def suits_columns(self) -> bool:
         """Column generation pays on models with cover to meet and small enough to price."""
         return bool(self.problem.cover) and len(self.x) <= LARGE_MODEL
+
+    def add_reduced_cost_cuts(self, cut: ReducedCostCut, upper: int) -> None:
+        """Keep each person's roster, and everyone's together, within what the column bound's
+        duals allow a roster costing at most `upper` (see colgen.ReducedCostCut)."""
+        allowance = cut.allowance(upper, self.problem.horizon)
+        priced_all = []
+        for e, (weights, optimum) in enumerate(zip(cut.weights, cut.optimum, strict=True)):
+            keys = [(e, day, shift) for day, shift in weights if (e, day, shift) in self.x]
+            priced = SCALE * _sum(self.own_costs.get(e, [])) + cp_model.LinearExpr.weighted_sum(
+                [self.x[key] for key in keys], [weights[key[1:]] for key in keys]
+            )
+            self.model.add(priced <= optimum + allowance)
+            priced_all.append(priced)
+        self.model.add(
+            _sum(priced_all)
+            <= sum(cut.optimum) + allowance + len(self.people) * self.problem.horizon
+        )
 
     def add_lower_bound(self, bound: int) -> None:
         """A proven bound on the objective (column generation's): CP-SAT stops on reaching it."""
