@@ -41,9 +41,12 @@ from probity.core.rostering.model import Problem, Roster, Staff
 SCALE = 1000  # duals are rounded to thousandths in the pricing objective (CP-SAT is integer)
 BELOW_MINIMUM = 10**6  # LP cost per person short of a hard cover minimum
 COLUMNS_PER_PRICING = 5  # improving rosters kept from one pricing solve
-CONVERGE_SHARE = 0.6  # of the time, at most, for the LP before the dive starts
+CONVERGE_SHARE = 0.75  # of the time, at most, for the LP before the dive starts
 DIVE_STEP = 0.1  # of the people not yet fixed, fixed at each step of the dive
 DIVE_ROUNDS = 3  # pricing rounds after each step
+QUICK_PRICING = 0.05  # seconds a person, while the LP falls fast
+FAST_FALL = 0.02  # a round that cuts the LP value by this share
+PRICING = 5.0  # seconds a person, at most, otherwise
 FIXED = 1e-3  # LP weight this close to 1 counts as chosen
 EPSILON = 1e-6
 
@@ -120,6 +123,13 @@ def generate(
             master.add(pricer.e, priced.columns)
         if check(problem, master.first_roster()).valid:
             generation.first_roster_seconds = time.monotonic() - started
+        # Then once with every cover place worth its whole under-cover weight: rosters that
+        # work all they may, which the LP otherwise takes many rounds to come to.
+        eager = {i: float(cover.under_weight) for i, cover in enumerate(problem.cover)}
+        for pricer, priced in zip(
+            pricers, pool.map(lambda p: p.price(eager, 0.0, QUICK_PRICING), pricers), strict=True
+        ):
+            master.add(pricer.e, priced.columns)
         run.until(started + converge_share * seconds, bound=True)
         _dive(master, pricers, run, deadline)
     generation.roster = master.roster()
@@ -129,19 +139,25 @@ def generate(
 
 
 def _dive(master: _Master, pricers: list[_Pricer], run: _Rounds, deadline: float) -> None:
-    """Fix the people whose LP roster is most nearly whole, re-price the others, repeat."""
+    """Fix the people whose LP roster is most nearly whole, re-price the others, repeat;
+    fixing more at a time when the time left would not last at the present pace."""
+    step_seconds = 0.0
     while master.unfixed:
+        began = time.monotonic()
         master.solve_lp()
         weights = master.heaviest()
         settled = [e for e, (_, weight) in weights.items() if weight > 1 - FIXED]
-        if time.monotonic() >= deadline:
+        left = deadline - began
+        if left <= 0:
             settled = list(weights)
         ranked = sorted(weights, key=lambda e: -weights[e][1])
-        step = max(1, math.ceil(DIVE_STEP * len(weights)))
+        steps_left = max(1.0, left / step_seconds) if step_seconds else math.inf
+        step = max(math.ceil(DIVE_STEP * len(weights)), math.ceil(len(weights) / steps_left))
         for e in set(settled) | set(ranked[:step]):
             for partner in master.fix(e, weights[e][0]):
                 pricers[partner].block(master.fixed_days(e))
         run.until(deadline, rounds=DIVE_ROUNDS)
+        step_seconds = time.monotonic() - began
 
 
 class _Rounds:
@@ -150,13 +166,19 @@ class _Rounds:
     def __init__(self, master, pricers, pool, generation: Generation, log: bool):
         self.master, self.pricers, self.pool = master, pricers, pool
         self.generation, self.log = generation, log
+        self.last_value = math.inf
 
     def until(self, deadline: float, rounds: int | None = None, bound: bool = False) -> None:
         done = 0
         while (left := deadline - time.monotonic()) > 0 and (rounds is None or done < rounds):
             value, duals = self.master.solve_lp()
+            # While the LP still falls fast, any improving roster will do: proving each
+            # person's best would cost more time than it saves rounds.
+            falling = value < (1 - FAST_FALL) * self.last_value
+            limit = min(left, QUICK_PRICING if falling else PRICING)
+            self.last_value = value
             active = [p for p in self.pricers if p.e in self.master.unfixed]
-            prices = [(duals, self.master.mu[p.e], left) for p in active]
+            prices = [(duals, self.master.mu[p.e], limit) for p in active]
             results = list(self.pool.map(lambda p, args: p.price(*args), active, prices))
             added = sum(
                 self.master.add(p.e, priced.columns)
@@ -231,7 +253,7 @@ class _Pricer:
         )
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = max(0.05, min(left, 5.0))
+        solver.parameters.max_time_in_seconds = max(0.01, left)
         keeper = _Keeper(self, duals, mu)
         status = solver.solve(model, keeper)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -80,7 +80,8 @@ from probity.core.rostering.model import (
 from probity.core.rostering.validate import validate_problem
 
 DEFAULT_CHANGE_WEIGHT = 1000
-COLUMNS_SHARE = 0.7  # of the time, for column generation's start roster (when it applies)
+COLUMNS_SHARE = 0.8  # of the time, for column generation's start roster (when it applies)
+TIGHTEN_SPELL = 5.0  # seconds, at least, between tightenings of the reduced-cost cuts
 BOUND_TOLERANCE = 0.01  # LP round-off allowed for when the column bound is made an integer
 LARGE_MODEL = 20_000  # shift variables
 _STATUS = {
@@ -148,7 +149,10 @@ def solve(
     if hint is not None:
         model.add_hint(hint)
     spent = time.monotonic() - started
-    result = model.solve(max(0.1, seconds - spent), workers, seed, log, parameters)
+    if model.cut_rows:
+        result = model.solve_tightening(max(0.1, seconds - spent), workers, seed, log, parameters)
+    else:
+        result = model.solve(max(0.1, seconds - spent), workers, seed, log, parameters)
     _add_columns(result, generation, spent)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
@@ -250,6 +254,7 @@ class _RosterModel:
         self.groups: dict[tuple, tuple[cp_model.IntVar, str]] = {}
         self.costs: list = []
         self.own_costs: dict[int, list] = {}  # each person's own soft goals: requests, hours
+        self.cut_rows: list = []
         self.x: dict[tuple[int, int, str], cp_model.IntVar] = {}
         self.people = list(problem.staff)
         self.hint: Roster | None = None
@@ -624,6 +629,7 @@ class _RosterModel:
 
     def add_hint(self, roster: Roster) -> None:
         self.hint = roster
+        self.model.clear_hints()
         for (e, day, shift_id), var in self.x.items():
             days = roster.assignments.get(self.people[e].id)
             self.model.add_hint(var, bool(days) and days[day] == shift_id)
@@ -659,6 +665,7 @@ class _RosterModel:
     def add_reduced_cost_cuts(self, cut: ReducedCostCut, upper: int) -> None:
         """Keep each person's roster, and everyone's together, within what the column bound's
         duals allow a roster costing at most `upper` (see colgen.ReducedCostCut)."""
+        self.cut, self.upper = cut, upper
         allowance = cut.allowance(upper, self.problem.horizon)
         priced_all = []
         for e, (weights, optimum) in enumerate(zip(cut.weights, cut.optimum, strict=True)):
@@ -666,17 +673,54 @@ class _RosterModel:
             priced = SCALE * _sum(self.own_costs.get(e, [])) + cp_model.LinearExpr.weighted_sum(
                 [self.x[key] for key in keys], [weights[key[1:]] for key in keys]
             )
-            self.model.add(priced <= optimum + allowance)
+            self.cut_rows.append(self.model.add(priced <= optimum + allowance))
             priced_all.append(priced)
-        self.model.add(
-            _sum(priced_all)
-            <= sum(cut.optimum) + allowance + len(self.people) * self.problem.horizon
+        everyone = len(self.people) * self.problem.horizon  # rounding, person by person
+        self.cut_rows.append(
+            self.model.add(_sum(priced_all) <= sum(cut.optimum) + allowance + everyone)
         )
+
+    def tighten_cuts(self, upper: int) -> None:
+        """A cheaper roster is in hand: the cuts' allowance shrinks with the cost to beat."""
+        horizon = self.problem.horizon
+        less = self.cut.allowance(self.upper, horizon) - self.cut.allowance(upper, horizon)
+        for row in self.cut_rows:
+            row.proto.linear.domain[-1] -= less
+        self.upper = upper
 
     def add_lower_bound(self, bound: int) -> None:
         """A proven bound on the objective (column generation's): CP-SAT stops on reaching it."""
         if self.costs:
             self.model.add(_sum(self.costs) >= bound)
+
+    def solve_tightening(
+        self, seconds: float, workers: int, seed: int, log: bool, parameters: dict | None = None
+    ) -> SolveResult:
+        """Solve in spells; after each that found a cheaper roster, tighten the reduced-cost
+        cuts to it and start again from it: the cuts bind harder the nearer the bound."""
+        started = time.monotonic()
+        deadline = started + seconds
+        best = None
+        spells = 0
+        while (left := deadline - time.monotonic()) > 0.1:
+            # Spells no shorter than TIGHTEN_SPELL: a last short one could not even restart.
+            spell = left if left < 2 * TIGHTEN_SPELL else max(TIGHTEN_SPELL, left / 3)
+            # A new seed each spell: a spell that found nothing would otherwise be repeated.
+            result = self.solve(spell, workers, seed + spells, log, parameters)
+            spells += 1
+            if result.roster is None:
+                if best is None:
+                    return result
+                break
+            if best is not None and result.objective >= best.objective:
+                result.roster, result.objective = best.roster, best.objective
+            best = result
+            if result.status == "optimal":
+                break
+            self.tighten_cuts(result.objective)
+            self.add_hint(result.roster)
+        best.seconds = time.monotonic() - started
+        return best
 
     def solve(
         self, seconds: float, workers: int, seed: int, log: bool, parameters: dict | None = None

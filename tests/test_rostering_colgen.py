@@ -1,0 +1,69 @@
+"""Column generation (core/rostering/colgen.py): its start roster keeps every rule, its bound
+never passes the true optimum, and the cuts it gives CP-SAT never cut the optimum off."""
+
+from pathlib import Path
+
+import pytest
+
+from probity.core.rostering.checker import check
+from probity.core.rostering.colgen import generate
+from probity.core.rostering.nrp import read_nrp
+from probity.core.rostering.solver import solve
+from tests.rostering_helpers import arrangement, every_day, person, problem, wants
+
+NRP = Path(__file__).resolve().parents[2] / "shared/benchmarks/nrp"
+if not NRP.exists():
+    NRP = Path("/work/shared/benchmarks/nrp")
+
+
+def _ward():
+    """Five people, a week of earlies and lates, requests that pull against the cover."""
+    staff = [person(name) for name in ("ann", "bob", "cat", "dev", "eve")]
+    cover = every_day("E", minimum=1) + every_day("L", minimum=1)
+    requests = [wants("ann", 5, weight=30), wants("bob", 6, "L", weight=20)]
+    return problem(staff, cover, requests)
+
+
+def test_the_start_roster_keeps_every_rule_and_the_bound_is_below_its_cost():
+    ward = _ward()
+    generation = generate(ward, seconds=10)
+    verdict = check(ward, generation.roster)
+    assert verdict.valid, verdict.violations
+    assert generation.bound is not None
+    assert generation.bound <= verdict.objective + 1e-6
+
+
+def test_with_columns_the_solver_proves_the_same_optimum_as_cp_sat_alone():
+    ward = _ward()
+    alone = solve(ward, seconds=20, columns_share=0)
+    with_columns = solve(ward, seconds=20)
+    assert alone.status == with_columns.status == "optimal"
+    assert with_columns.check.objective == alone.check.objective
+
+
+def test_job_share_partners_never_work_the_same_day_in_the_start_roster():
+    staff = [
+        person("ann", arrangement=arrangement(job_share_with="bob")),
+        person("bob", arrangement=arrangement(job_share_with="ann")),
+        person("cat"),
+    ]
+    ward = problem(staff, every_day("E", minimum=1) + every_day("L", minimum=0))
+    generation = generate(ward, seconds=10)
+    ann, bob = generation.roster.assignments["ann"], generation.roster.assignments["bob"]
+    assert not any(a and b for a, b in zip(ann, bob, strict=True))
+
+
+def test_a_cover_minimum_nobody_can_meet_is_still_explained_after_columns():
+    ward = problem([person("ann", days_off=frozenset({2}))], every_day("E"))
+    result = solve(ward, seconds=5)
+    assert result.status == "infeasible"
+    assert any("cover minimum" in conflict for conflict in result.conflicts)
+    assert any("Ann" in conflict for conflict in result.conflicts)
+
+
+@pytest.mark.skipif(not NRP.exists(), reason="benchmark instances not present")
+def test_instance4_is_proven_optimal_within_seconds():
+    instance = read_nrp(NRP / "Instance4.txt")
+    result = solve(instance, seconds=30)
+    assert result.status == "optimal"
+    assert result.check.valid and result.check.objective == 1716  # best_known.csv
