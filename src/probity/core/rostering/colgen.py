@@ -131,8 +131,11 @@ def generate(
         ):
             master.add(pricer.e, priced.columns)
         run.until(started + converge_share * seconds, bound=True)
-        _dive(master, pricers, run, deadline)
-    generation.roster = master.roster()
+        try:
+            _dive(master, pricers, run, deadline)
+            generation.roster = master.roster()
+        except _NoRoster:
+            pass  # the full model starts from its own roster
     generation.columns = master.size
     generation.seconds = time.monotonic() - started
     return generation
@@ -155,9 +158,23 @@ def _dive(master: _Master, pricers: list[_Pricer], run: _Rounds, deadline: float
         step = max(math.ceil(DIVE_STEP * len(weights)), math.ceil(len(weights) / steps_left))
         for e in set(settled) | set(ranked[:step]):
             for partner in master.fix(e, weights[e][0]):
-                pricers[partner].block(master.fixed_days(e))
+                _block(pricers[partner], master, master.fixed_days(e))
         run.until(deadline, rounds=DIVE_ROUNDS)
         step_seconds = time.monotonic() - began
+
+
+def _block(pricer: _Pricer, master: _Master, days: list[int]) -> None:
+    """Keep a job-share partner off the days just fixed, and give them a roster that does,
+    since every column they had may now clash."""
+    pricer.block(days)
+    priced = pricer.price({}, 0.0, PRICING)
+    if not priced.columns:
+        raise _NoRoster(f"no roster for person {pricer.e} beside their job-share partner")
+    master.add(pricer.e, priced.columns)
+
+
+class _NoRoster(Exception):
+    """The dive fixed people so that no roster is left for someone."""
 
 
 class _Rounds:
@@ -356,7 +373,7 @@ class _Master:
     def solve_lp(self) -> tuple[float, dict[int, float]]:
         status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"master LP status {status}")
+            raise _NoRoster(f"master LP status {status}")
         duals = {}
         for i, row in enumerate(self.cover_rows):
             dual = row.dual_value() + (

@@ -162,7 +162,7 @@ def solve(
 def _valid_start(problem: Problem, generation: Generation | None) -> Roster | None:
     # A start roster that breaks rules misleads more than it helps (measured on the NRP
     # instances whose greedy roster breaks the run rules): CP-SAT then starts from scratch.
-    if generation is not None and check(problem, generation.roster).valid:
+    if generation is not None and generation.roster and check(problem, generation.roster).valid:
         return generation.roster
     start = starting_roster(problem)
     return start if check(problem, start).valid else None
