@@ -82,6 +82,7 @@ from probity.core.rostering.validate import validate_problem
 DEFAULT_CHANGE_WEIGHT = 1000
 COLUMNS_SHARE = 0.8  # of the time, for column generation's start roster (when it applies)
 TIGHTEN_SPELL = 5.0  # seconds, at least, between tightenings of the reduced-cost cuts
+COLUMNS_SECONDS = 10.0  # the shortest solve that column generation is tried on
 BOUND_TOLERANCE = 0.01  # LP round-off allowed for when the column bound is made an integer
 LARGE_MODEL = 20_000  # shift variables
 _STATUS = {
@@ -138,7 +139,7 @@ def solve(
     generation = None
     if period:
         model.add_period(period)
-    elif hint is None and columns_share > 0 and model.suits_columns():
+    elif hint is None and columns_share > 0 and model.suits_columns(seconds):
         generation = generate(problem, seconds * columns_share, workers=workers, log=log)
     if generation is not None and generation.bound is not None:
         model.add_lower_bound(math.ceil(generation.bound - BOUND_TOLERANCE))
@@ -153,6 +154,8 @@ def solve(
         result = model.solve_tightening(max(0.1, seconds - spent), workers, seed, log, parameters)
     else:
         result = model.solve(max(0.1, seconds - spent), workers, seed, log, parameters)
+    if result.roster is None and result.status != "infeasible" and hint is not None:
+        result = _hinted_result(problem, hint, result)
     _add_columns(result, generation, spent)
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
@@ -166,6 +169,16 @@ def _valid_start(problem: Problem, generation: Generation | None) -> Roster | No
         return generation.roster
     start = starting_roster(problem)
     return start if check(problem, start).valid else None
+
+
+def _hinted_result(problem: Problem, hint: Roster, result: SolveResult) -> SolveResult:
+    """CP-SAT found nothing in the time left: the start roster, if valid, is the answer."""
+    verdict = check(problem, hint)
+    if not verdict.valid:
+        return result
+    return SolveResult(
+        "feasible", hint, objective=verdict.objective, seconds=result.seconds, check=verdict
+    )
 
 
 def _add_columns(result: SolveResult, generation: Generation | None, spent: float) -> None:
@@ -658,9 +671,12 @@ class _RosterModel:
         solver.parameters.log_search_progress = log
         return solver
 
-    def suits_columns(self) -> bool:
-        """Column generation pays on models with cover to meet and small enough to price."""
-        return bool(self.problem.cover) and len(self.x) <= LARGE_MODEL
+    def suits_columns(self, seconds: float) -> bool:
+        """Column generation pays on models with cover to meet, small enough to price, and
+        time enough for its LP to settle; otherwise CP-SAT alone does better."""
+        return (
+            bool(self.problem.cover) and len(self.x) <= LARGE_MODEL and seconds >= COLUMNS_SECONDS
+        )
 
     def add_reduced_cost_cuts(self, cut: ReducedCostCut, upper: int) -> None:
         """Keep each person's roster, and everyone's together, within what the column bound's
