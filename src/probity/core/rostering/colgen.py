@@ -157,6 +157,8 @@ def _dive(master: _Master, pricers: list[_Pricer], run: _Rounds, deadline: float
         steps_left = max(1.0, left / step_seconds) if step_seconds else math.inf
         step = max(math.ceil(DIVE_STEP * len(weights)), math.ceil(len(weights) / steps_left))
         for e in set(settled) | set(ranked[:step]):
+            if not master.allowed(e, weights[e][0]):  # a partner fixed this step clashes
+                continue
             for partner in master.fix(e, weights[e][0]):
                 _block(pricers[partner], master, master.fixed_days(e))
         run.until(deadline, rounds=DIVE_ROUNDS)
@@ -408,6 +410,9 @@ class _Master:
                 if any(column.days[day] is not None for day in days):
                     var.SetUb(0)
         return partners
+
+    def allowed(self, e: int, j: int) -> bool:
+        return self.vars[e][j].ub() > 0
 
     def fixed_days(self, e: int) -> list[int]:
         column = self.columns[e][self.chosen[e]]
