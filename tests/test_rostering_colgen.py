@@ -9,7 +9,7 @@ from probity.core.rostering.checker import check
 from probity.core.rostering.colgen import generate
 from probity.core.rostering.nrp import read_nrp
 from probity.core.rostering.solver import solve
-from tests.rostering_helpers import arrangement, every_day, person, problem, wants
+from tests.rostering_helpers import arrangement, every_day, need, person, problem, wants
 
 NRP = Path(__file__).resolve().parents[2] / "shared/benchmarks/nrp"
 if not NRP.exists():
@@ -19,7 +19,7 @@ if not NRP.exists():
 def _ward():
     """Five people, a week of earlies and lates, requests that pull against the cover."""
     staff = [person(name) for name in ("ann", "bob", "cat", "dev", "eve")]
-    cover = every_day("E", minimum=1) + every_day("L", minimum=1)
+    cover = [need(day, shift, minimum=0, preferred=1) for day in range(7) for shift in "EL"]
     requests = [wants("ann", 5, weight=30), wants("bob", 6, "L", weight=20)]
     return problem(staff, cover, requests)
 
@@ -53,12 +53,15 @@ def test_job_share_partners_never_work_the_same_day_in_the_start_roster():
     assert not any(a and b for a, b in zip(ann, bob, strict=True))
 
 
-def test_a_cover_minimum_nobody_can_meet_is_still_explained_after_columns():
-    ward = problem([person("ann", days_off=frozenset({2}))], every_day("E"))
-    result = solve(ward, seconds=5)
-    assert result.status == "infeasible"
-    assert any("cover minimum" in conflict for conflict in result.conflicts)
-    assert any("Ann" in conflict for conflict in result.conflicts)
+def test_hard_cover_minimums_leave_the_solve_to_cp_sat_alone(monkeypatch):
+    # The dive seldom ends in a valid roster when cover has hard minimums.
+    def no_columns(*args, **kwargs):
+        raise AssertionError("column generation ran")
+
+    monkeypatch.setattr("probity.core.rostering.solver.generate", no_columns)
+    ward = problem([person("ann"), person("bob")], every_day("E"))
+    result = solve(ward, seconds=10)
+    assert result.check.valid
 
 
 @pytest.mark.skipif(not NRP.exists(), reason="benchmark instances not present")

@@ -672,10 +672,15 @@ class _RosterModel:
         return solver
 
     def suits_columns(self, seconds: float) -> bool:
-        """Column generation pays on models with cover to meet, small enough to price, and
-        time enough for its LP to settle; otherwise CP-SAT alone does better."""
+        """Column generation pays on models whose cover is all soft, small enough to price,
+        given time for its LP to settle. With hard cover minimums its dive seldom ends in a
+        valid roster (measured: a 60-person, 4-week prison wing cost 10% more in 30 s)."""
+        cover = self.problem.cover
         return (
-            bool(self.problem.cover) and len(self.x) <= LARGE_MODEL and seconds >= COLUMNS_SECONDS
+            bool(cover)
+            and all(line.minimum == 0 for line in cover)
+            and len(self.x) <= LARGE_MODEL
+            and seconds >= COLUMNS_SECONDS
         )
 
     def add_reduced_cost_cuts(self, cut: ReducedCostCut, upper: int) -> None:
