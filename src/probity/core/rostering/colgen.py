@@ -256,6 +256,7 @@ class _Pricer:
             if person.has_skill(cover.skill):
                 self.covers.setdefault((cover.day, cover.shift), []).append(i)
         self.keys = list(self.built.x)
+        self.last: dict = {}
 
     def price(self, duals: dict[int, float], mu: float, left: float) -> _Priced:
         """Columns of negative reduced cost (all the solver passed on the way; with no duals,
@@ -274,7 +275,12 @@ class _Pricer:
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.01, left)
         keeper = _Keeper(self, duals, mu)
+        model.clear_hints()
+        for key, value in self.last.items():  # last round's best: a good start for this one
+            model.add_hint(self.built.x[key], value)
         status = solver.solve(model, keeper)
+        if keeper.values:
+            self.last = keeper.values
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Priced([], None, weights)
         if not duals:
@@ -303,11 +309,13 @@ class _Keeper(cp_model.CpSolverSolutionCallback):
     def __init__(self, pricer: _Pricer, duals: dict[int, float], mu: float):
         super().__init__()
         self.pricer, self.duals, self.mu = pricer, duals, mu
+        self.values: dict = {}
         self.columns: list[tuple[float, Column]] = []
 
     def on_solution_callback(self) -> None:
         built = self.pricer.built
         values = {key: self.value(built.x[key]) for key in self.pricer.keys}
+        self.values = values
         column = self.pricer.column(values)
         column.cost = round(self.value(self.pricer.own))
         reduced = column.cost - sum(self.duals.get(i, 0.0) for i in column.covers) - self.mu
