@@ -191,10 +191,10 @@ class _Rounds:
         done = 0
         while (left := deadline - time.monotonic()) > 0 and (rounds is None or done < rounds):
             value, duals = self.master.solve_lp()
-            # While the LP still falls fast, any improving roster will do: proving each
-            # person's best would cost more time than it saves rounds.
+            # While the LP still falls fast, or in the dive (no bound wanted), any improving
+            # roster will do: proving each person's best costs more time than it saves.
             falling = value < (1 - FAST_FALL) * self.last_value
-            limit = min(left, QUICK_PRICING if falling else PRICING)
+            limit = min(left, QUICK_PRICING if falling or not bound else PRICING)
             self.last_value = value
             active = [p for p in self.pricers if p.e in self.master.unfixed]
             prices = [(duals, self.master.mu[p.e], limit) for p in active]
