@@ -1,14 +1,15 @@
 """What search indexes: every clause of every code, long clauses cut into passages, and the
 plain-words hints written for each clause (data/search/hints/<code>.yaml).
 
-A passage always maps back to exactly one clause. A clause is ranked on all its passages and
-hints taken together (engine.CLAUSE_SCORING); its best passage is the snippet shown.
+A passage always maps back to exactly one clause. A clause's lexical score is its best
+passage's; its semantic score is the query's closeness to the mean of all its passages' and
+hints' vectors (engine.SEMANTIC_CLAUSE).
 
-Long hmpps-offer sections (up to ~900 words) are cut because the embedding model reads only
-256 tokens of a text: each passage is embedded whole and the clause's vector is their mean.
-Hints are the everyday questions a clause answers ("chocolates from a client's mum"): people
-rarely use the codes' words, and a question is closest, in words and in meaning, to another
-question. They are searched, never shown.
+Long hmpps-offer sections (up to ~900 words) are cut because one relevant paragraph would
+otherwise be diluted by the rest of the section (BM25 length normalisation) and cut off by
+the embedding model's 256-token limit. Hints are the everyday questions a clause answers
+("chocolates from a client's mum"): people rarely use the codes' words, and a question is
+closest, in words and in meaning, to another question. They are searched, never shown.
 """
 
 from __future__ import annotations

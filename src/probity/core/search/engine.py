@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from dataclasses import dataclass
 
@@ -29,11 +28,11 @@ from probity.core.search.semantic import (
 )
 
 FUSION = "blend"  # or "rrf": benchmarks/search_eval.py --compare scores both
-# How a clause is scored: "whole", as one document of all its passages and hints (BM25 over
-# their words together, the cosine to the mean of their vectors), or "best", as its best passage.
-# A question usually matches what a clause is about, which its hints and text say together
-# better than any one of them does; benchmarks/search_eval.py --compare scores both.
-CLAUSE_SCORING = "whole"
+# How a clause's passages give it one semantic score: "whole", the cosine to the mean of all its
+# passage and hint vectors (the clause as a whole), or "best", its best passage's. A question
+# usually matches what a clause is about, which its hints and text say together, more than any
+# one of them; benchmarks/search_eval.py --compare scores both.
+SEMANTIC_CLAUSE = "whole"
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,11 @@ class Engine:
         passages: list[Passage],
         expansions: Expansions | None,
         fusion: str = FUSION,
-        clause_scoring: str = CLAUSE_SCORING,
+        semantic_clause: str = SEMANTIC_CLAUSE,
     ):
         self.passages = passages
         self.fusion = fusion
-        self.whole = clause_scoring == "whole"
+        self.semantic_clause = semantic_clause
         self.blend_weight = BLEND_WEIGHT
         self.expansions = expansions
         self.starts = np.array(_clause_starts(passages), dtype=np.intp)
@@ -61,9 +60,6 @@ class Engine:
         self.clauses = [passages[start].clause for start in self.starts]
         self.codes = np.array([clause.code for clause in self.clauses])
         self.lexical = LexicalIndex([passage.text for passage in passages], expansions)
-        self.whole_lexical = (
-            LexicalIndex(_clause_texts(passages, self.starts), expansions) if self.whole else None
-        )
         self._semantic: SemanticIndex | None = None
         self._whole_scale: np.ndarray | None = None  # 1 / length of each clause's vector sum
         self._semantic_error: SemanticUnavailable | None = None
@@ -76,12 +72,12 @@ class Engine:
         synonyms: bool = True,
         fusion: str = FUSION,
         hints: bool = True,
-        clause_scoring: str = CLAUSE_SCORING,
+        semantic_clause: str = SEMANTIC_CLAUSE,
     ) -> Engine:
         """All clauses of all codes; the arguments exist for benchmarks/search_eval.py."""
         passages = split_passages(all_clauses(), passage_words, clause_hints() if hints else None)
         expansions = Expansions.load() if synonyms else None
-        return cls(passages, expansions, fusion, clause_scoring)
+        return cls(passages, expansions, fusion, semantic_clause)
 
     def semantic(self, encode: Encoder | None = None) -> SemanticIndex:
         """The embedding index, built on first use; raises SemanticUnavailable (every time,
@@ -105,7 +101,7 @@ class Engine:
     def rank(self, query: str, mode: str, code: str | None, limit: int) -> list[Ranked]:
         passage_scores = self._passage_scores(query, mode)
         candidates = np.flatnonzero(self.codes == code) if code else np.arange(len(self.clauses))
-        scores = self._clause_scores(query, passage_scores, mode)[candidates]
+        scores = self._clause_scores(passage_scores, mode)[candidates]
         order = np.argsort(-scores, kind="stable")[:limit]
         keep = [i for i in order if mode != "lexical" or scores[i] > 0]
         return [self._ranked(candidates[i], scores[i], passage_scores) for i in keep]
@@ -119,9 +115,9 @@ class Engine:
             scores["semantic"] = self.semantic().scores(text)
         return scores
 
-    def _clause_scores(self, query: str, passage_scores: dict, mode: str) -> np.ndarray:
+    def _clause_scores(self, passage_scores: dict[str, np.ndarray], mode: str) -> np.ndarray:
         per_clause = {
-            name: self._per_clause(query, name, scores) for name, scores in passage_scores.items()
+            name: self._per_clause(name, scores) for name, scores in passage_scores.items()
         }
         if mode != "hybrid":
             return per_clause[mode]
@@ -129,14 +125,12 @@ class Engine:
             return reciprocal_rank(per_clause["lexical"], per_clause["semantic"])
         return blend(per_clause["lexical"], per_clause["semantic"], self.blend_weight)
 
-    def _per_clause(self, query: str, name: str, scores: np.ndarray) -> np.ndarray:
-        if not self.whole:
-            return np.maximum.reduceat(scores, self.starts)
-        if name == "lexical":
-            return self.whole_lexical.scores(query)
-        # The cosine of the (unit) query to a clause's mean passage vector is the sum of its
-        # passage cosines over the length of the passages' vector sum.
-        return np.add.reduceat(scores, self.starts) * self._whole_scale
+    def _per_clause(self, name: str, scores: np.ndarray) -> np.ndarray:
+        if name == "semantic" and self.semantic_clause == "whole":
+            # The cosine of the (unit) query to a clause's mean passage vector is the sum of
+            # its passage cosines over the length of the passages' vector sum.
+            return np.add.reduceat(scores, self.starts) * self._whole_scale
+        return np.maximum.reduceat(scores, self.starts)  # the clause's best passage
 
     def _ranked(self, index: int, score: float, passage_scores: dict) -> Ranked:
         start = self.starts[index]
@@ -149,15 +143,6 @@ class Engine:
 def _clause_starts(passages: list[Passage]) -> list[int]:
     refs = [passage.clause.ref for passage in passages]
     return [i for i, ref in enumerate(refs) if i == 0 or ref != refs[i - 1]]
-
-
-def _clause_texts(passages: list[Passage], starts: np.ndarray) -> list[str]:
-    """Each clause's passages and hints as one text."""
-    bounds = [*starts.tolist(), len(passages)]
-    return [
-        "\n".join(passage.text for passage in passages[start:end])
-        for start, end in itertools.pairwise(bounds)
-    ]
 
 
 def _unit(scores: np.ndarray) -> np.ndarray:
