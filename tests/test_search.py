@@ -79,6 +79,13 @@ def test_a_hit_carries_the_clause_text_and_heading(home):
     assert hit.heading == "Conduct at Work"
 
 
+def test_american_spelling_finds_what_british_spelling_finds(home):
+    american = search("victimized for favoritism in the organization", mode="lexical")
+    british = search("victimised for favouritism in the organisation", mode="lexical")
+    assert refs(american) == refs(british)
+    assert match_spans("Unacceptable behaviour", "behavior") == [(13, 22)]
+
+
 def test_code_filter_returns_only_that_code(home):
     result = search("gift from a supplier", code="opcc", limit=20, mode="lexical")
     assert result.hits
