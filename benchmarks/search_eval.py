@@ -177,6 +177,7 @@ def compare(questions: list[dict]) -> None:
 
     variants = {
         "shipped: 120-word passages, synonyms, hints, blend 0.4": {},
+        "semantic: best passage, not whole clause": {"semantic_clause": "best"},
         "whole clauses, no passages": {"passage_words": 10_000},
         "60-word passages": {"passage_words": 60},
         "200-word passages": {"passage_words": 200},

@@ -1,8 +1,10 @@
 """Clause search, as a member of staff would notice it."""
 
 import importlib.util
+import re
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 import pytest
@@ -75,6 +77,13 @@ def test_a_hit_carries_the_clause_text_and_heading(home):
     assert (hit.code, hit.clause_id) == ("essex-probation", "4.4")
     assert "cautions must be reported" in hit.text
     assert hit.heading == "Conduct at Work"
+
+
+def test_american_spelling_finds_what_british_spelling_finds(home):
+    american = search("victimized for favoritism in the organization", mode="lexical")
+    british = search("victimised for favouritism in the organisation", mode="lexical")
+    assert refs(american) == refs(british)
+    assert match_spans("Unacceptable behaviour", "behavior") == [(13, 22)]
 
 
 def test_code_filter_returns_only_that_code(home):
@@ -171,6 +180,31 @@ def test_a_hint_finds_its_clause_but_the_clause_text_is_what_is_shown(home):
     best = engine.rank("holiday", "lexical", None, 5)[0]
     assert best.clause.ref == "demo:2"
     assert best.passage == "Leave\nStaff are entitled to 25 days' annual leave."
+
+
+class WordEncoder:
+    """Stands in for the model: texts that share more words are closer."""
+
+    def __call__(self, texts):
+        vectors = np.zeros((len(texts), 256), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                vectors[row, zlib.crc32(word.encode()) % 256] += 1
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_clause_about_the_question_outranks_one_that_mentions_it_in_passing(home):
+    clauses = [
+        Clause("demo", "1", "Annual leave", "Staff get 25 days of annual leave, booked early."),
+        Clause("demo", "2", "Sickness", "Report sickness to your manager on the first day."),
+    ]
+    hints = {
+        "demo:1": ["how many days holiday do I get", "booking a day off"],
+        "demo:2": ["off sick on a day of annual leave", "calling in sick"],
+    }
+    engine = Engine(split_passages(clauses, hints=hints), None)
+    engine.semantic(WordEncoder())
+    assert engine.rank("day off annual leave", "semantic", None, 2)[0].clause.ref == "demo:1"
 
 
 def test_every_hint_names_a_real_clause():

@@ -1,7 +1,10 @@
 """What search indexes: every clause of every code, long clauses cut into passages, and the
 plain-words hints written for each clause (data/search/hints/<code>.yaml).
 
-A passage always maps back to exactly one clause; a clause's score is its best passage's.
+A passage always maps back to exactly one clause. A clause's lexical score is its best
+passage's; its semantic score is the query's closeness to the mean of all its passages' and
+hints' vectors (engine.SEMANTIC_CLAUSE).
+
 Long hmpps-offer sections (up to ~900 words) are cut because one relevant paragraph would
 otherwise be diluted by the rest of the section (BM25 length normalisation) and cut off by
 the embedding model's 256-token limit. Hints are the everyday questions a clause answers

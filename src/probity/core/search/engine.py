@@ -28,6 +28,11 @@ from probity.core.search.semantic import (
 )
 
 FUSION = "blend"  # or "rrf": benchmarks/search_eval.py --compare scores both
+# How a clause's passages give it one semantic score: "whole", the cosine to the mean of all its
+# passage and hint vectors (the clause as a whole), or "best", its best passage's. A question
+# usually matches what a clause is about, which its hints and text say together, more than any
+# one of them; benchmarks/search_eval.py --compare scores both.
+SEMANTIC_CLAUSE = "whole"
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,15 @@ class Ranked:
 
 class Engine:
     def __init__(
-        self, passages: list[Passage], expansions: Expansions | None, fusion: str = FUSION
+        self,
+        passages: list[Passage],
+        expansions: Expansions | None,
+        fusion: str = FUSION,
+        semantic_clause: str = SEMANTIC_CLAUSE,
     ):
         self.passages = passages
         self.fusion = fusion
+        self.semantic_clause = semantic_clause
         self.blend_weight = BLEND_WEIGHT
         self.expansions = expansions
         self.starts = np.array(_clause_starts(passages), dtype=np.intp)
@@ -51,6 +61,7 @@ class Engine:
         self.codes = np.array([clause.code for clause in self.clauses])
         self.lexical = LexicalIndex([passage.text for passage in passages], expansions)
         self._semantic: SemanticIndex | None = None
+        self._whole_scale: np.ndarray | None = None  # 1 / length of each clause's vector sum
         self._semantic_error: SemanticUnavailable | None = None
         self._semantic_lock = threading.Lock()  # load the model once, even under a web server
 
@@ -61,10 +72,12 @@ class Engine:
         synonyms: bool = True,
         fusion: str = FUSION,
         hints: bool = True,
+        semantic_clause: str = SEMANTIC_CLAUSE,
     ) -> Engine:
         """All clauses of all codes; the arguments exist for benchmarks/search_eval.py."""
         passages = split_passages(all_clauses(), passage_words, clause_hints() if hints else None)
-        return cls(passages, Expansions.load() if synonyms else None, fusion)
+        expansions = Expansions.load() if synonyms else None
+        return cls(passages, expansions, fusion, semantic_clause)
 
     def semantic(self, encode: Encoder | None = None) -> SemanticIndex:
         """The embedding index, built on first use; raises SemanticUnavailable (every time,
@@ -81,6 +94,8 @@ class Engine:
                 texts = [passage.text for passage in self.passages]
                 key = content_hash(self.passages, model_name(encoder))
                 self._semantic = SemanticIndex(texts, key, encoder)
+                sums = np.add.reduceat(self._semantic.vectors, self.starts)
+                self._whole_scale = 1.0 / np.maximum(np.linalg.norm(sums, axis=1), 1e-12)
             return self._semantic
 
     def rank(self, query: str, mode: str, code: str | None, limit: int) -> list[Ranked]:
@@ -101,15 +116,21 @@ class Engine:
         return scores
 
     def _clause_scores(self, passage_scores: dict[str, np.ndarray], mode: str) -> np.ndarray:
-        per_clause = {  # a clause scores as its best passage
-            name: np.maximum.reduceat(scores, self.starts)
-            for name, scores in passage_scores.items()
+        per_clause = {
+            name: self._per_clause(name, scores) for name, scores in passage_scores.items()
         }
         if mode != "hybrid":
             return per_clause[mode]
         if self.fusion == "rrf":
             return reciprocal_rank(per_clause["lexical"], per_clause["semantic"])
         return blend(per_clause["lexical"], per_clause["semantic"], self.blend_weight)
+
+    def _per_clause(self, name: str, scores: np.ndarray) -> np.ndarray:
+        if name == "semantic" and self.semantic_clause == "whole":
+            # The cosine of the (unit) query to a clause's mean passage vector is the sum of
+            # its passage cosines over the length of the passages' vector sum.
+            return np.add.reduceat(scores, self.starts) * self._whole_scale
+        return np.maximum.reduceat(scores, self.starts)  # the clause's best passage
 
     def _ranked(self, index: int, score: float, passage_scores: dict) -> Ranked:
         start = self.starts[index]

@@ -1,4 +1,4 @@
-"""Splitting text into search terms: lower case, no stop words, English stems.
+"""Splitting text into search terms: lower case, no stop words, British spelling, English stems.
 
 Shared by the lexical index and the highlighter so that what is marked in a text is exactly
 what the ranker matched.
@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+
+from probity.core.datafiles import read_yaml
+from probity.core.errors import BadData
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
@@ -23,6 +26,9 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+SPELLINGS_FILE = "search/spellings.yaml"
+ENDINGS = ("", "s", "ed", "ing", "al")  # so the spellings list need only name the plain word
+
 
 @cache
 def _stemmer():
@@ -32,15 +38,43 @@ def _stemmer():
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of a text, apostrophes normalised."""
-    return [word.replace("’", "'") for word in WORD.findall(text.lower())]
+    """Lower-case words of a text, apostrophes normalised, in British spelling."""
+    british = _british()
+    found = (word.replace("’", "'") for word in WORD.findall(text.lower()))
+    return [british.get(word, word) for word in found]
 
 
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return _stemmer().stemWord(_british().get(word, word))
 
 
 def terms(text: str) -> list[str]:
     """The stems a text is indexed or queried by, in order, repeats kept."""
     kept = [word for word in words(text) if word not in STOPWORDS and len(word) > 1]
     return _stemmer().stemWords(kept)
+
+
+@cache
+def _british() -> dict[str, str]:
+    """American spelling -> the codes' British one (data/search/spellings.yaml): the stemmer
+    joins neither "organization" to "organisation" nor "behavior" to "behaviour"."""
+    raw = read_yaml(SPELLINGS_FILE)
+    try:
+        entries = raw["spellings"].items()
+    except (KeyError, TypeError, AttributeError) as error:
+        raise BadData(f"data/{SPELLINGS_FILE}: expected a `spellings:` mapping") from error
+    table = {}
+    for british, americans in entries:
+        if not isinstance(americans, list):
+            raise BadData(f"data/{SPELLINGS_FILE}: {british!r} needs a list of spellings")
+        for american in americans:
+            for ending in ENDINGS:
+                table[_with_ending(str(american), ending)] = _with_ending(british, ending)
+    return table
+
+
+def _with_ending(word: str, ending: str) -> str:
+    """recognise + ing -> recognising; favour + ed -> favoured."""
+    if word.endswith("e") and ending[:1] in ("a", "e", "i"):
+        return word[:-1] + ending
+    return word + ending
