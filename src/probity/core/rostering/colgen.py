@@ -17,11 +17,15 @@ price-and-branch, done with OR-Tools' own parts:
    and LP value + the sum of the least reduced costs is a lower bound at every round (the
    Lagrangian bound), valid for the full problem since the coupling rules and the fairness
    spread left out here only add cost;
-4. CP-SAT then picks one column per person (with job shares and cover minimums as hard rows):
-   the start roster the full model is hinted with.
+4. a dive then fixes the people whose LP roster is most nearly whole (keeping job-share
+   partners off the days fixed), re-prices the rest and repeats: the start roster the full
+   model is hinted with. (Choosing one column per person with CP-SAT or SCIP over the
+   columns priced did far worse: 2,110 against 1,300 on Instance8.)
+5. the duals of the best bound also give `ReducedCostCut`, which the full model adds.
 
 No library offers branch and price on top of CP-SAT, and OR-Tools has every part needed, so
-this module wires them together itself.
+this module wires them together itself. The pricer builds its model with the solver's own
+`_RosterModel`, imported when first needed since the solver imports this module.
 """
 
 from __future__ import annotations
