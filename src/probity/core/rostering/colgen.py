@@ -67,9 +67,7 @@ class Generation:
     roster: Roster | None
     bound: float | None  # a lower bound on the full objective (None if pricing was cut short)
     rounds: int = 0
-    columns: int = 0
     seconds: float = 0.0
-    converged: bool = False  # the LP was solved over all personal rosters
     first_roster_seconds: float | None = None  # when every person's first column made one
     cut: ReducedCostCut | None = None  # from the pricing round that gave the bound
 
@@ -140,7 +138,6 @@ def generate(
             generation.roster = master.roster()
         except _NoRoster:
             pass  # the full model starts from its own roster
-    generation.columns = master.size
     generation.seconds = time.monotonic() - started
     return generation
 
@@ -214,9 +211,8 @@ class _Rounds:
             self.generation.rounds += 1
             if self.log:
                 print(f"round {self.generation.rounds}: LP {value:.2f} +{added} columns")
-            if added == 0 and exact:
+            if added == 0 and exact:  # the LP is optimal over every roster
                 if bound:
-                    self.generation.converged = True
                     self._bound(value)
                 return
 
@@ -299,14 +295,14 @@ class _Pricer:
             if not isinstance(works, int):
                 self.built.model.add(works == 0)
 
-    def column(self, values: dict) -> Column:
+    def column(self, values: dict, cost: int) -> Column:
         days: list[str | None] = [None] * self.problem.horizon
         covers: list[int] = []
         for (_, day, shift), value in values.items():
             if value:
                 days[day] = shift
                 covers.extend(self.covers.get((day, shift), ()))
-        return Column(tuple(days), 0, tuple(covers))
+        return Column(tuple(days), cost, tuple(covers))
 
 
 class _Keeper(cp_model.CpSolverSolutionCallback):
@@ -320,8 +316,7 @@ class _Keeper(cp_model.CpSolverSolutionCallback):
         built = self.pricer.built
         values = {key: self.value(built.x[key]) for key in self.pricer.keys}
         self.values = values
-        column = self.pricer.column(values)
-        column.cost = round(self.value(self.pricer.own))
+        column = self.pricer.column(values, round(self.value(self.pricer.own)))
         reduced = column.cost - sum(self.duals.get(i, 0.0) for i in column.covers) - self.mu
         self.columns.append((reduced, column))
         del self.columns[:-COLUMNS_PER_PRICING]
@@ -361,10 +356,6 @@ class _Master:
                 objective.SetCoefficient(deep, BELOW_MINIMUM)
                 self.minimum_rows[i] = minimum
         objective.SetMinimization()
-
-    @property
-    def size(self) -> int:
-        return sum(len(columns) for columns in self.columns)
 
     def add(self, e: int, columns: list[Column]) -> int:
         added = 0

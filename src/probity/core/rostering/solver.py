@@ -152,9 +152,10 @@ def solve(
     if generation is not None and generation.bound is not None:
         model.add_lower_bound(math.ceil(generation.bound - BOUND_TOLERANCE))
     if hint is None:
-        hint = _valid_start(problem, generation)
-        if hint is not None and generation is not None and generation.cut is not None:
-            model.add_reduced_cost_cuts(generation.cut, check(problem, hint).objective)
+        start = _valid_start(problem, generation)
+        hint = start and start[0]
+        if start and generation is not None and generation.cut is not None:
+            model.add_reduced_cost_cuts(generation.cut, start[1].objective)
     if hint is not None:
         model.add_hint(hint)
     spent = time.monotonic() - started
@@ -170,13 +171,17 @@ def solve(
     return result
 
 
-def _valid_start(problem: Problem, generation: Generation | None) -> Roster | None:
+def _valid_start(problem: Problem, generation: Generation | None) -> tuple[Roster, Check] | None:
+    """Column generation's roster, else `starting_roster`'s, with its verdict, if valid."""
     # A start roster that breaks rules misleads more than it helps (measured on the NRP
     # instances whose greedy roster breaks the run rules): CP-SAT then starts from scratch.
-    if generation is not None and generation.roster and check(problem, generation.roster).valid:
-        return generation.roster
+    if generation is not None and generation.roster:
+        verdict = check(problem, generation.roster)
+        if verdict.valid:
+            return generation.roster, verdict
     start = starting_roster(problem)
-    return start if check(problem, start).valid else None
+    verdict = check(problem, start)
+    return (start, verdict) if verdict.valid else None
 
 
 def _hinted_result(problem: Problem, hint: Roster, result: SolveResult) -> SolveResult:
@@ -741,13 +746,16 @@ class _RosterModel:
                 if best is None:
                     return result
                 break
-            if best is not None and result.objective >= best.objective:
-                result.roster, result.objective = best.roster, best.objective
-            best = result
-            if result.status == "optimal":
+            if best is None or result.objective < best.objective:
+                best = result
+                self.tighten_cuts(best.objective)
+                self.add_hint(best.roster)
+            else:  # no cheaper roster, but the spell may have raised the bound or proved it
+                best.best_bound = max(best.best_bound, result.best_bound)
+                if result.status == "optimal":
+                    best.status = "optimal"
+            if best.status == "optimal":
                 break
-            self.tighten_cuts(result.objective)
-            self.add_hint(result.roster)
         best.seconds = time.monotonic() - started
         return best
 
