@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from probity.core.search.words import STOPWORDS, WORD, stem, terms
+from probity.core.search.words import STOPWORDS, WORD, normal, stem, terms
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -12,7 +12,7 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     wanted = set(terms(query))
     spans = []
     for found in WORD.finditer(text):
-        word = found.group().lower().replace("’", "'")
+        word = normal(found.group())
         if word not in STOPWORDS and len(word) > 1 and stem(word) in wanted:
             spans.append(found.span())
     return spans

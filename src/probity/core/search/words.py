@@ -39,13 +39,17 @@ def _stemmer():
 
 def words(text: str) -> list[str]:
     """Lower-case words of a text, apostrophes normalised, in British spelling."""
-    british = _british()
-    found = (word.replace("’", "'") for word in WORD.findall(text.lower()))
-    return [british.get(word, word) for word in found]
+    return [normal(word) for word in WORD.findall(text)]
+
+
+def normal(word: str) -> str:
+    """A word as search compares it: lower case, apostrophes normalised, British spelling."""
+    word = word.lower().replace("’", "'")
+    return _british().get(word, word)
 
 
 def stem(word: str) -> str:
-    return _stemmer().stemWord(_british().get(word, word))
+    return _stemmer().stemWord(word)
 
 
 def terms(text: str) -> list[str]:
