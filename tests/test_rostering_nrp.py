@@ -77,55 +77,18 @@ def test_a_broken_instance_line_is_named(tmp_path):
 
 def test_probity_roster_solve_and_check_from_the_command_line(tmp_path):
     output = tmp_path / "roster.json"
-    env_args = {"capture_output": True, "text": True, "timeout": 120, "cwd": ROOT}
-    solved = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "probity",
-            "roster",
-            "solve",
-            "examples/roster-wing.yaml",
-            "--seconds",
-            "3",
-            "--output",
-            str(output),
-        ],
-        **env_args,
+    solved = _probity(
+        "roster", "solve", "examples/roster-wing.yaml", "--seconds", "3", "--output", str(output)
     )
     assert solved.returncode == 0, solved.stderr
     assert "checker: valid" in solved.stdout
     assert len(json.loads(output.read_text())["staff"]) == 12
-    checked = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "probity",
-            "roster",
-            "check",
-            "examples/roster-wing.yaml",
-            "--roster",
-            str(output),
-        ],
-        **env_args,
-    )
-    assert checked.returncode == 0
+    check_it = ("roster", "check", "examples/roster-wing.yaml", "--roster", str(output))
+    assert _probity(*check_it).returncode == 0
     roster = json.loads(output.read_text())
     roster["staff"]["s05"] = ["N"] * 14  # no nights, and far too many days
     output.write_text(json.dumps(roster))
-    broken = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "probity",
-            "roster",
-            "check",
-            "examples/roster-wing.yaml",
-            "--roster",
-            str(output),
-        ],
-        **env_args,
-    )
+    broken = _probity(*check_it)
     assert broken.returncode == 1
     assert "no-nights: Kim Lowe" in broken.stdout
 
@@ -142,12 +105,17 @@ def test_a_bad_problem_file_gets_one_line_naming_the_field(tmp_path):
             }
         )
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "probity", "roster", "solve", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _probity("roster", "solve", str(path))
     assert result.returncode == 2
     assert "demand[0].shift: there is no shift type 'X'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _probity(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "probity", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
