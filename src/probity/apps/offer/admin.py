@@ -4,18 +4,12 @@ every change goes through services.py (permission, lock, audit, email)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from probity.apps.audit.admin import ReadOnlyAdmin
 from probity.apps.offer.models import AgreedArrangement, FlexibleWorkingRequest
 
 
-class ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnly(ReadOnlyAdmin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(FlexibleWorkingRequest)

@@ -4,6 +4,7 @@ so that every change is permitted, locked, recorded as an event and audited) and
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from probity.apps.audit.admin import ReadOnlyAdmin
 from probity.apps.registers.models import Declaration, DeclarationEvent, Routing, Threshold
 
 
@@ -28,21 +29,12 @@ class DeclarationEventInline(admin.TabularInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(SimpleHistoryAdmin):
+class DeclarationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("pk", "kind", "person", "organisation", "register", "status", "declared_on")
     list_filter = ("status", "kind", "register", "organisation")
     search_fields = ("person__name", "person__staff_number", "description")
     list_select_related = ("person", "organisation")
     inlines = (RoutingInline, DeclarationEventInline)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Threshold)
