@@ -101,6 +101,7 @@ def _wing(staff: int, weeks: int):
             skills=sorted(member.skills),
             contracted_hours=Decimal(member.contracted_minutes) / 60,
             opted_out_48h=member.opted_out_48h,
+            night_worker=member.night_worker,
         )
         for day in sorted(member.leave_days):
             on = generated.date(day)

@@ -80,6 +80,10 @@ CASES = {
         problem([person("a")], days=7),
         roster(a="N N N N N - -"),  # 50 hours in one week
     ),
+    "night-average": (  # WTR reg. 6: 50 hours in 6 counted days is over 8 in each 24
+        problem([person("a", opted_out_48h=True, night_worker=True)], days=7),
+        roster(a="N N N N N - -"),
+    ),
     "max-shifts": (
         problem([person("a", limits=Limits(max_shifts={"N": 1}))]),
         roster(a="N N - - - - -"),
@@ -121,6 +125,13 @@ def test_each_hard_rule_is_reported_by_name_when_broken(rule):
 def test_the_48_hour_average_does_not_bind_someone_who_opted_out():
     the_problem = problem([person("a", opted_out_48h=True)])
     assert rules_broken(the_problem, roster(a="N N N N N - -")) == set()
+
+
+def test_the_night_average_says_how_many_hours_in_each_24_a_night_worker_averaged():
+    the_problem = problem([person("a", opted_out_48h=True, night_worker=True)])
+    (violation,) = check(the_problem, roster(a="N N N N N - -")).violations
+    assert "averages 8.3 hours in each 24" in violation.message
+    assert "night worker" in violation.message
 
 
 def test_a_run_of_days_cut_by_the_roster_edge_is_not_too_short():

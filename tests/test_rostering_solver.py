@@ -125,6 +125,14 @@ BINDING = {
         problem([person("a", opted_out_48h=True)], requests=every_day_wanted("a", "N", 6)),
         lambda r: sum(1 for s in r.assignments["a"] if s) == 4,  # 40 hours of nights
     ),
+    "night average for a night worker, opted out or not (WTR reg. 6)": (
+        problem(
+            [person("a", opted_out_48h=True, night_worker=True)],
+            requests=every_day_wanted("a", "N", 6),
+        ),
+        problem([person("a", opted_out_48h=True)], requests=every_day_wanted("a", "N", 6)),
+        lambda r: sum(1 for s in r.assignments["a"] if s) == 4,  # 40 hours of nights
+    ),
     "max shifts of a type": (
         problem(
             [person("a", limits=Limits(max_shifts={"E": 2}))],
@@ -302,7 +310,7 @@ staff:
     contracted_hours: 37
     arrangement: {no_nights: true, fixed_rest_days: [Saturday, Sunday]}
   - {id: b, contracted_hours: 37}
-  - {id: c, contracted_hours: 37}
+  - {id: c, contracted_hours: 37, night_worker: true, opted_out_48h: true}
 requests:
   - {staff: b, day: 2026-01-07, 'on': false, weight: 2}
 """
@@ -312,6 +320,7 @@ requests:
     result = solve(the_problem, seconds=SECONDS)
     assert result.check.valid
     assert all(s in (None, "E") for s in result.roster.assignments["a"])
+    assert the_problem.staff[2].night_worker
 
 
 def test_a_leave_day_between_a_night_and_an_early_is_not_weekly_rest():

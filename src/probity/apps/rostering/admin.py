@@ -41,8 +41,8 @@ class RosteredTeamAdmin(admin.ModelAdmin):
 
 @admin.register(StaffDetails)
 class StaffDetailsAdmin(SimpleHistoryAdmin):
-    list_display = ("person", "grade", "contracted_hours", "opted_out_48h")
-    list_filter = ("grade",)
+    list_display = ("person", "grade", "contracted_hours", "opted_out_48h", "night_worker")
+    list_filter = ("grade", "night_worker")
     search_fields = ("person__name", "person__staff_number")
 
 

@@ -152,6 +152,11 @@ class StaffDetails(models.Model):
         max_digits=7, decimal_places=2, default=0, help_text="Worked this reference period before"
     )
     opted_out_48h = models.BooleanField(default=False)
+    night_worker = models.BooleanField(
+        default=False,
+        help_text="Works at least 3 hours of night time as a normal course: "
+        "at most 8 hours in each 24 on average, opt-out or not (Working Time Regulations)",
+    )
 
     history = HistoricalRecords()
 

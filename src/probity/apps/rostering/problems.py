@@ -183,6 +183,7 @@ def _staff(person: Person, calendar: _Calendar, shifts, absences: dict, flexible
         leave_days=frozenset(absences["leave"] | absences["sick"]),
         toil_days=frozenset(absences["toil"]),
         opted_out_48h=details.opted_out_48h,
+        night_worker=details.night_worker,
         pattern=_pattern(details, calendar.start),
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from probity.core.rostering.model import (
@@ -49,6 +50,7 @@ RULES = {
     "daily-rest": "11 hours' rest between shifts (Working Time Regulations reg. 10)",
     "weekly-rest": "24 hours' uninterrupted rest in every 7 days (WTR reg. 11)",
     "average-48h": "at most 48 hours a week on average unless opted out (WTR reg. 4)",
+    "night-average": "a night worker averages at most 8 hours in each 24, opt-out or not (reg. 6)",
     "max-shifts": "no more shifts of a type than the person's limit",
     "max-minutes": "no more than the person's maximum minutes in the horizon",
     "min-minutes": "at least the person's minimum minutes in the horizon",
@@ -138,7 +140,7 @@ def _person_violations(problem: Problem, roster: Roster, person: Staff) -> list[
             flag(refused, f"{shift.label} on {problem.day_label(day)}: {RULES[refused]}", day)
     _successions(problem, days, flag)
     _weekly_rest(problem, days, flag)
-    _average_48h(problem, person, days, flag)
+    _averages(problem, person, days, flag)
     _arrangement_weeks(problem, person, days, flag)
     _limits(problem, person, days, flag)
     return found
@@ -203,23 +205,40 @@ def reference_windows(problem: Problem) -> list[range]:
     return [range(first, first + span) for first in range(0, problem.horizon - span + 1, 7)]
 
 
-def average_limit(problem: Problem, window: range) -> int:
-    return problem.rules.max_average_weekly_minutes * len(window) // 7
+def average_limits(problem: Problem, person: Staff) -> list[tuple[str, Callable[[range], int]]]:
+    """The averages that bind a person's minutes in each reference window, by rule: the
+    48-hour week unless opted out, and a night worker's 8 hours in each 24 (the window's
+    days less one day of weekly rest in seven, reg. 6(5))."""
+    rules, limits = problem.rules, []
+    if rules.max_average_weekly_minutes is not None and not person.opted_out_48h:
+        weekly = rules.max_average_weekly_minutes
+        limits.append(("average-48h", lambda window: weekly * len(window) // 7))
+    if rules.night_average_minutes is not None and person.night_worker:
+        daily = rules.night_average_minutes
+        limits.append(("night-average", lambda window: daily * _counted_days(window)))
+    return limits
 
 
-def _average_48h(problem: Problem, person: Staff, days: list[str | None], flag) -> None:
-    if problem.rules.max_average_weekly_minutes is None or person.opted_out_48h:
-        return
-    for window in reference_windows(problem):
-        worked = sum(problem.shift(days[day]).length for day in window if days[day])
-        if worked > average_limit(problem, window):
-            average = worked * 7 / len(window) / 60
-            flag(
-                "average-48h",
-                f"averages {average:.1f} hours a week over {len(window) // 7} weeks from "
-                f"{problem.day_label(window[0])} without an opt-out",
-                window[0],
-            )
+def _counted_days(window: range) -> int:
+    return len(window) - len(window) // 7
+
+
+def _averages(problem: Problem, person: Staff, days: list[str | None], flag) -> None:
+    for rule, limit in average_limits(problem, person):
+        for window in reference_windows(problem):
+            worked = sum(problem.shift(days[day]).length for day in window if days[day])
+            if worked > limit(window):
+                flag(rule, _average_message(problem, rule, window, worked), window[0])
+
+
+def _average_message(problem: Problem, rule: str, window: range, worked: int) -> str:
+    weeks = f"over {len(window) // 7} weeks from {problem.day_label(window[0])}"
+    if rule == "night-average":
+        return (
+            f"averages {worked / _counted_days(window) / 60:.1f} hours in each 24 {weeks} "
+            "as a night worker"
+        )
+    return f"averages {worked * 7 / len(window) / 60:.1f} hours a week {weeks} without an opt-out"
 
 
 def week_credit(problem: Problem, person: Staff, week: tuple[int, ...]) -> int:

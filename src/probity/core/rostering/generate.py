@@ -74,6 +74,7 @@ def _prison_staff(rng: random.Random, count: int, horizon: int) -> list[Staff]:
             "leave_days": _leave(rng, horizon),
             "toil_days": frozenset({rng.randrange(horizon)}) if rng.random() < 0.2 else frozenset(),
             "opted_out_48h": rng.random() < 0.1,
+            "night_worker": rng.random() < 0.2,
         }
         kind = rng.random()
         if kind < 0.06 and len(people) + 2 <= count:  # a job share: two people, one post

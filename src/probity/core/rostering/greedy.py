@@ -11,7 +11,7 @@ never an answer: only the checker says whether a roster is valid.
 
 from __future__ import annotations
 
-from probity.core.rostering.checker import is_rest_day, runs
+from probity.core.rostering.checker import average_limits, is_rest_day, runs
 from probity.core.rostering.model import (
     Problem,
     Roster,
@@ -88,12 +88,10 @@ class _State:
         self.week_minutes: dict[int, int] = {}
         limits = person.limits
         self.target = limits.min_minutes if limits.min_minutes else target_minutes(problem, person)
-        cap = limits.max_minutes if limits.max_minutes is not None else None
-        average = problem.rules.max_average_weekly_minutes
-        if average is not None and not person.opted_out_48h:
-            bound = average * problem.horizon // 7
-            cap = bound if cap is None else min(cap, bound)
-        self.cap = cap
+        caps = [limit(range(problem.horizon)) for _, limit in average_limits(problem, person)]
+        if limits.max_minutes is not None:
+            caps.append(limits.max_minutes)
+        self.cap = min(caps, default=None)
 
     def short_of_weekly_minimum(self, day: int) -> bool:
         least = self.person.arrangement.min_minutes_per_week

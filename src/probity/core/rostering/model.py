@@ -112,6 +112,9 @@ class Staff:
     toil_days: frozenset[int] = frozenset()
     days_off: frozenset[int] = frozenset()
     opted_out_48h: bool = False
+    # Works at least 3 hours of night time as a normal course (WTR reg. 2): the night
+    # average (reg. 6) binds them whether or not they opted out of the 48-hour week.
+    night_worker: bool = False
     pattern: tuple[str | None, ...] = ()
     limits: Limits = Limits()
 
@@ -140,13 +143,17 @@ class Rules:
     `weekly_rest` (reg. 11: 24 hours' uninterrupted rest in each 7 days) is checked as a
     day with no shift in every 7 consecutive days, with at least 24 hours between the
     shifts either side of it; `max_average_weekly_minutes` (reg. 4: 48 hours) is averaged
-    over `reference_weeks` weeks, or the whole horizon when it is shorter.
+    over `reference_weeks` weeks, or the whole horizon when it is shorter;
+    `night_average_minutes` (reg. 6: 8 hours in each 24) binds night workers over the same
+    windows, each 24 hours of weekly rest left out of the count (reg. 6(5)), and no opt-out
+    lifts it.
     """
 
     daily_rest_minutes: int | None = 11 * 60
     weekly_rest: bool = True
     max_average_weekly_minutes: int | None = 48 * 60
     reference_weeks: int = 17
+    night_average_minutes: int | None = 8 * 60
     hours_weight: int = 1  # per started hour away from the contract or annualised target
     night_fairness_weight: int = 2  # per night (a full-time equivalent) between most and fewest
     weekend_fairness_weight: int = 2  # per weekend shift (FTE) between most and fewest
@@ -156,6 +163,7 @@ NRP_RULES = Rules(
     daily_rest_minutes=None,
     weekly_rest=False,
     max_average_weekly_minutes=None,
+    night_average_minutes=None,
     hours_weight=0,
     night_fairness_weight=0,
     weekend_fairness_weight=0,

@@ -22,6 +22,7 @@ day numbers from 0 (the first day):
         skills: [first-aid]
         contracted_hours: 37
         opted_out_48h: false
+        night_worker: false                       # 8 hours in 24 on average, no opt-out
         leave: [2026-01-12, {from: 2026-01-20, to: 2026-01-23}]
         toil: [2026-01-15]
         pattern: [E, E, L, L, null, null, N]      # repeating from the first day
@@ -240,6 +241,7 @@ def _staff(item, field: str, calendar: _Calendar) -> Staff:
         toil_days=calendar.days(item.get("toil", []), f"{field}.toil"),
         days_off=calendar.days(item.get("days_off", []), f"{field}.days_off"),
         opted_out_48h=bool(item.get("opted_out_48h", False)),
+        night_worker=bool(item.get("night_worker", False)),
         pattern=tuple(None if s is None else str(s) for s in _as_list(pattern, f"{field}.pattern")),
         limits=_limits(item.get("limits") or {}, field),
     )

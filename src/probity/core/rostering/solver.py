@@ -64,7 +64,7 @@ from ortools.sat.python import cp_model
 from probity.core.rostering.checker import (
     RULES,
     Check,
-    average_limit,
+    average_limits,
     check,
     describe_weekdays,
     night_eligible,
@@ -362,7 +362,7 @@ class _RosterModel:
         for e, person in enumerate(self.people):
             self._successions(e, person)
             self._weekly_rest(e, person)
-            self._average_48h(e, person)
+            self._averages(e, person)
             self._arrangement_weeks(e, person)
             self._job_share(e, person)
             self._limits(e, person)
@@ -446,24 +446,27 @@ class _RosterModel:
                 continue
             self._hard(self.model.add(_sum(window) >= 1), key, text)
 
-    def _average_48h(self, e: int, person: Staff) -> None:
+    def _averages(self, e: int, person: Staff) -> None:
+        """The 48-hour week and the night average over each reference window; overlapping
+        windows share one sum per 7-day block."""
         problem = self.problem
-        if problem.rules.max_average_weekly_minutes is None or person.opted_out_48h:
-            return
-        key, text = self._person_rule("average-48h", person)
+        limits = average_limits(problem, person)
         windows = reference_windows(problem)
-        if len(windows) == 1:
-            minutes = self._minutes(e, windows[0])
-            self._hard(self.model.add(minutes <= average_limit(problem, windows[0])), key, text)
+        if not limits:
             return
-        blocks = {}  # minutes per 7-day block, shared by the overlapping windows
-        for first in range(0, problem.horizon - 6, 7):
-            block = self.model.new_int_var(0, 7 * MINUTES_A_DAY, f"m[{person.id},{first}]")
-            self.model.add(block == (self._minutes(e, range(first, first + 7))))
-            blocks[first] = block
-        for window in windows:
-            parts = [blocks[first] for first in range(window[0], window[-1], 7)]
-            self._hard(self.model.add(_sum(parts) <= average_limit(problem, window)), key, text)
+        if len(windows) == 1:
+            parts = {windows[0]: [self._minutes(e, windows[0])]}
+        else:
+            blocks = {}
+            for first in range(0, problem.horizon - 6, 7):
+                block = self.model.new_int_var(0, 7 * MINUTES_A_DAY, f"m[{person.id},{first}]")
+                self.model.add(block == (self._minutes(e, range(first, first + 7))))
+                blocks[first] = block
+            parts = {w: [blocks[first] for first in range(w[0], w[-1], 7)] for w in windows}
+        for rule, limit in limits:
+            key, text = self._person_rule(rule, person)
+            for window in windows:
+                self._hard(self.model.add(_sum(parts[window]) <= limit(window)), key, text)
 
     def _arrangement_weeks(self, e: int, person: Staff) -> None:
         terms = person.arrangement
