@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from probity.apps.accounts.services import token_create
 from probity.apps.audit.models import AuditEntry, object_type
 from probity.apps.offer.services import flexible_working_apply, flexible_working_decide
-from probity.apps.rostering import services
+from probity.apps.rostering import selectors, services
 from probity.apps.rostering.models import (
     Absence,
     Assignment,
@@ -309,18 +309,80 @@ def week(setup):
     return roster, people
 
 
-def test_a_swap_is_asked_for_approved_and_the_shift_changes_hands(week, committed):
+def _accepted(people):
+    """a asks b to work a's Early on Wednesday, and b accepts."""
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    return services.swap_accept(swap=swap, actor=people["b"])
+
+
+def test_a_swap_is_accepted_by_the_colleague_then_approved_and_the_shift_changes_hands(
+    week, committed
+):
     roster, people = week
     mail.outbox.clear()
     swap = committed(services.swap_request, actor=people["a"], gives=day(2), colleague=people["b"])
-    assert swap.status == SwapStatus.REQUESTED
-    assert {m.to[0] for m in mail.outbox} == {"b@prison.test", "manager@prison.test",
-                                              "governor@prison.test"}  # fmt: skip
+    assert swap.status == SwapStatus.ASKED and swap.status_label == "Waiting for B"
+    assert [m.to for m in mail.outbox] == [["b@prison.test"]]  # only the colleague is asked
+    assert "A asks you to work their shift" in mail.outbox[0].subject
+    assert selectors.swaps_to_decide(people["manager"]) == []
+    swap = committed(services.swap_accept, swap=swap, actor=people["b"])
+    assert swap.status == SwapStatus.REQUESTED and swap.answered_at is not None
+    assert {m.to[0] for m in mail.outbox[1:]} == {"manager@prison.test", "governor@prison.test"}
+    assert "Shift swap to decide" in mail.outbox[-1].subject
+    assert selectors.swaps_to_decide(people["manager"]) == [swap]
     swap = committed(services.swap_approve, swap=swap, actor=people["manager"])
     assert swap.status == SwapStatus.APPROVED
     assert Assignment.objects.get(roster=roster, on=day(2)).person == people["b"]
-    assert _actions(swap) == ["swap.requested", "swap.approved"]
+    assert _actions(swap) == ["swap.requested", "swap.accepted", "swap.approved"]
     assert "Shift swap approved" in mail.outbox[-1].subject
+
+
+def test_a_colleague_who_declines_tells_the_requester_and_no_manager_sees_it(week, committed):
+    roster, people = week
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    mail.outbox.clear()
+    swap = committed(
+        services.swap_decline, swap=swap, actor=people["b"], reason=" I am on leave that week "
+    )
+    assert swap.status == SwapStatus.DECLINED and swap.answer_reason == "I am on leave that week"
+    assert [m.to for m in mail.outbox] == [["a@prison.test"]]
+    assert "declined by B" in mail.outbox[0].subject
+    assert "Their reason: I am on leave that week" in mail.outbox[0].body
+    assert selectors.swaps_to_decide(people["manager"]) == []
+    with pytest.raises(BadInput):
+        services.swap_approve(swap=swap, actor=people["manager"])
+    assert Assignment.objects.get(roster=roster, on=day(2)).person == people["a"]
+    assert _actions(swap) == ["swap.requested", "swap.declined"]
+
+
+def test_a_manager_cannot_decide_a_swap_before_the_colleague_accepts(week):
+    roster, people = week
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    with pytest.raises(BadInput) as error:
+        services.swap_approve(swap=swap, actor=people["manager"])
+    assert "B has not accepted this swap yet" in error.value.message
+    with pytest.raises(BadInput):
+        services.swap_refuse(swap=swap, actor=people["manager"], reason="Short of staff")
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.ASKED
+    assert Assignment.objects.get(roster=roster, on=day(2)).person == people["a"]
+    assert _actions(swap) == ["swap.requested"]
+
+
+def test_only_the_colleague_asked_may_accept_or_decline(week):
+    _, people = week
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    for who in ("a", "c", "manager", "outsider"):
+        with pytest.raises(PermissionDenied):
+            services.swap_accept(swap=swap, actor=people[who])
+        with pytest.raises(PermissionDenied):
+            services.swap_decline(swap=swap, actor=people[who])
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.ASKED and selectors.swaps_to_answer(people["b"]).get() == swap
+    services.swap_accept(swap=swap, actor=people["b"])
+    with pytest.raises(BadInput) as error:  # an answer is given once
+        services.swap_decline(swap=swap, actor=people["b"])
+    assert "waiting for a manager" in error.value.message
 
 
 def test_a_swap_that_breaks_11_hours_rest_is_refused_naming_the_rule(week):
@@ -334,7 +396,7 @@ def test_a_swap_that_breaks_11_hours_rest_is_refused_naming_the_rule(week):
 
 def test_a_swap_the_roster_no_longer_allows_is_refused_on_approval(week):
     roster, people = week
-    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    swap = _accepted(people)
     # Since then b was moved to a Late on Tuesday: Early on Wednesday would follow it.
     Assignment.objects.filter(roster=roster, person=people["b"], on=day(1)).update(
         shift=roster.team.establishment.shift_types.get(code="L")
@@ -349,7 +411,7 @@ def test_a_swap_the_roster_no_longer_allows_is_refused_on_approval(week):
 
 def test_a_swap_on_a_roster_replaced_since_is_refused_saying_so(week):
     roster, people = week
-    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    swap = _accepted(people)
     newer = published(roster.team, people["manager"], {people["a"]: "E - - - - - -"},
                       status=RosterStatus.SOLVED, version=2)  # fmt: skip
     services.roster_publish(roster=newer, actor=people["manager"])
@@ -359,7 +421,7 @@ def test_a_swap_on_a_roster_replaced_since_is_refused_saying_so(week):
 
 def test_swap_transitions_only_by_whoever_may_make_them(week):
     _, people = week
-    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    swap = _accepted(people)
     for who in ("a", "b", "outsider"):  # neither party decides, nor anyone outside the team
         with pytest.raises(PermissionDenied):
             services.swap_approve(swap=swap, actor=people[who])
@@ -372,6 +434,17 @@ def test_swap_transitions_only_by_whoever_may_make_them(week):
     with pytest.raises(BadInput) as error:
         services.swap_approve(swap=swap, actor=people["manager"])
     assert "withdrawn" in error.value.message
+
+
+def test_the_requester_may_withdraw_before_the_colleague_answers(week):
+    _, people = week
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    services.swap_withdraw(swap=swap, actor=people["a"])
+    assert not selectors.swaps_to_answer(people["b"]).exists()
+    with pytest.raises(BadInput) as error:
+        services.swap_accept(swap=swap, actor=people["b"])
+    assert "withdrawn" in error.value.message
+    assert _actions(swap) == ["swap.requested", "swap.withdrawn"]
 
 
 def test_a_swap_needs_a_shift_to_give_and_a_free_colleague(week):
@@ -458,7 +531,7 @@ def test_a_detail_office_planner_rosters_the_team_without_managing_anyone(client
     assert client.get(f"/rostering/teams/{team.pk}/solve").status_code == 404
     team.planners.add(people["outsider"])
     assert client.get(f"/rostering/teams/{team.pk}/solve").status_code == 200
-    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    swap = _accepted(people)
     assert services.swap_approve(swap=swap, actor=people["outsider"]).status == "approved"
 
 
@@ -487,7 +560,7 @@ def test_my_shifts_lists_the_next_shift_first(client, week):
     assert f"/rostering/swaps/new/{day(2).isoformat()}" in page
 
 
-def test_the_swap_pages_ask_approve_and_refuse_with_the_rule(client, week):
+def test_the_swap_pages_ask_the_colleague_then_the_manager(client, week):
     roster, people = week
     client.force_login(people["a"].user)
     answer = client.post(
@@ -498,11 +571,53 @@ def test_the_swap_pages_ask_approve_and_refuse_with_the_rule(client, week):
     assert "11 hours" in answer.content.decode()
     answer = client.post(f"/rostering/swaps/new/{day(2)}", {"colleague": people["b"].pk})
     swap_url = answer["Location"]
+    page = client.get(swap_url).content.decode()
+    assert "Waiting for B" in page and "Withdraw the request" in page
+    assert "Your answer" not in page
     client.force_login(people["manager"].user)
-    assert "Your decision" in client.get(swap_url).content.decode()
+    page = client.get(swap_url).content.decode()
+    assert "Waiting for B" in page and "Your decision" not in page
+    answer = client.post(f"{swap_url}/decide", {"decision": "approve"})
+    assert answer.status_code == 422
+    assert "B has not accepted this swap yet" in answer.content.decode()
+
+    client.force_login(people["b"].user)
+    assert "A asks you to work their shift" in client.get("/rostering/swaps").content.decode()
+    assert "Answer A about their shift" in client.get("/rostering/my-shifts").content.decode()
+    assert "1 waiting for your answer" in client.get("/rostering").content.decode()
+    page = client.get(swap_url).content.decode()
+    assert "Waiting for your answer" in page and "Your answer" in page
+    answer = client.post(f"{swap_url}/answer", {"reason": ""})
+    page = answer.content.decode()
+    assert answer.status_code == 422 and "There is a problem" in page
+    assert '<a href="#answer">Select whether to accept or decline the swap</a>' in page
+    assert client.post(f"{swap_url}/answer", {"answer": "accept"}).status_code == 302
+    assert "Accepted by</dt>" in client.get(swap_url).content.decode()
+
+    client.force_login(people["manager"].user)
+    assert f'href="{swap_url}"' in client.get("/rostering/swaps").content.decode()
+    page = client.get(swap_url).content.decode()
+    assert "Waiting for a manager" in page and "Your decision" in page
     client.post(f"{swap_url}/decide", {"decision": "approve"})
     assert "Approved" in client.get(swap_url).content.decode()
     assert Assignment.objects.get(roster=roster, on=day(2)).person == people["b"]
+
+
+def test_the_colleague_declines_on_the_swap_page_and_the_requester_sees_why(client, week):
+    _, people = week
+    swap = services.swap_request(actor=people["a"], gives=day(2), colleague=people["b"])
+    swap_url = f"/rostering/swaps/{swap.pk}"
+    for who in ("c", "manager"):  # nobody else answers for the colleague
+        client.force_login(people[who].user)
+        assert client.post(f"{swap_url}/answer", {"answer": "accept"}).status_code == 404
+    client.force_login(people["b"].user)
+    client.post(f"{swap_url}/answer", {"answer": "decline", "reason": "I am on leave that week"})
+    client.force_login(people["a"].user)
+    page = client.get(swap_url).content.decode()
+    assert "Declined by the colleague" in page and "I am on leave that week" in page
+    assert "Withdraw the request" not in page
+    client.force_login(people["manager"].user)
+    assert f'href="{swap_url}"' not in client.get("/rostering/swaps").content.decode()
 
 
 # --- exports ------------------------------------------------------------------------------------
@@ -572,7 +687,7 @@ def test_api_my_shifts_and_team_roster_with_the_pages_permissions(client, week):
     assert client.get(asked, **_token(people["b"])).json()["status"] == "published"
 
 
-def test_api_swap_asked_refused_by_the_checker_then_approved(client, week):
+def test_api_swap_asked_refused_by_the_checker_accepted_then_approved(client, week):
     _, people = week
     asked = client.post(
         "/api/rostering/swaps",
@@ -587,8 +702,19 @@ def test_api_swap_asked_refused_by_the_checker_then_approved(client, week):
         content_type="application/json",
         **_token(people["a"]),
     )
-    assert asked.status_code == 201
+    assert asked.status_code == 201 and asked.json()["status"] == "asked"
     swap_id = asked.json()["id"]
+    waiting = client.get("/api/rostering/swaps", **_token(people["manager"])).json()
+    assert waiting["to_decide"] == []  # not before the colleague accepts
+    waiting = client.get("/api/rostering/swaps", **_token(people["b"])).json()
+    assert [s["id"] for s in waiting["to_answer"]] == [swap_id]
+    path = f"/api/rostering/swaps/{swap_id}/answer"
+    body = {"answer": "accept"}
+    for who in ("a", "manager"):  # only the colleague asked answers
+        answer = client.post(path, body, content_type="application/json", **_token(people[who]))
+        assert answer.status_code == 404
+    answer = client.post(path, body, content_type="application/json", **_token(people["b"]))
+    assert answer.json()["status"] == "requested"
     waiting = client.get("/api/rostering/swaps", **_token(people["manager"])).json()
     assert [s["id"] for s in waiting["to_decide"]] == [swap_id]
     path = f"/api/rostering/swaps/{swap_id}/decision"

@@ -1,6 +1,6 @@
 """Rostering in a real browser, checked with axe (WCAG 2.2 AA): the manager sees the week's
 grid with a gap left by sickness, an officer on a phone sees their shifts, next first, and
-asks to swap one; the manager approves and the shift changes hands."""
+asks to swap one; the colleague accepts, the manager approves and the shift changes hands."""
 
 import pytest
 
@@ -13,7 +13,7 @@ from tests.rostering_web_helpers import MONDAY, day, published, wing
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_grid_gap_then_a_swap_asked_on_a_phone_and_approved(page, live_server):
+def test_grid_gap_then_a_swap_asked_on_a_phone_accepted_and_approved(page, live_server):
     team, people = wing()
     Demand.objects.filter(team=team).update(minimum=1)
     roster = published(team, people["manager"], {
@@ -42,9 +42,18 @@ def test_grid_gap_then_a_swap_asked_on_a_phone_and_approved(page, live_server):
     page.get_by_role("link", name=f"Ask to swap your Early shift on {day(4):%A %-d %B}").click()
     page.get_by_label("Who would work your shift").select_option(label="B")
     page.get_by_role("button", name="Ask for the swap").click()
-    assert page.get_by_text("Waiting for a manager").is_visible()
+    assert page.get_by_text("Waiting for B").is_visible()
     assert_accessible(page)
     swap_url = page.url
+
+    _sign_in(page, live_server, people["b"].user)
+    page.goto(swap_url)
+    page.get_by_role("button", name="Send answer").click()
+    assert page.get_by_role("alert").is_visible()  # the error summary: nothing chosen
+    assert_accessible(page)
+    page.get_by_label("Accept the swap").check()
+    page.get_by_role("button", name="Send answer").click()
+    assert page.get_by_text("Waiting for a manager").is_visible()
 
     _sign_in(page, live_server, people["manager"].user)
     page.goto(swap_url)

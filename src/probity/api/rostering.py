@@ -1,6 +1,7 @@
 """The rostering part of the JSON API, with the pages' permissions (rostering.selectors): my
 shifts, a team's roster for a week (members see the published one, managers any version), and
-shift swaps (mine and those to decide; ask for one; decide one). Personal tokens only
+shift swaps (mine, those asked of me and those to decide; ask for one; accept or decline one
+asked of me; decide one my colleague accepted). Personal tokens only
 (TokenAuth): no cookie is read, so no CSRF applies. Anyone without the right gets 404."""
 
 from __future__ import annotations
@@ -65,12 +66,14 @@ class SwapOut(Schema):
     colleague: str
     gives: datetime.date
     takes: datetime.date | None
+    answer_reason: str
     decision_reason: str
     broken_rules: list[str]
 
 
 class SwapsOut(Schema):
     mine: list[SwapOut]
+    to_answer: list[SwapOut]
     to_decide: list[SwapOut]
 
 
@@ -78,6 +81,11 @@ class SwapIn(Schema):
     gives: datetime.date
     colleague_staff_number: str
     takes: datetime.date | None = None
+    reason: str = ""
+
+
+class AnswerIn(Schema):
+    answer: str
     reason: str = ""
 
 
@@ -115,6 +123,7 @@ def _swap(swap: SwapRequest) -> dict:
         "colleague": swap.colleague.name,
         "gives": swap.gives,
         "takes": swap.takes,
+        "answer_reason": swap.answer_reason,
         "decision_reason": swap.decision_reason,
         "broken_rules": [rule["rule"] for rule in swap.broken_rules],
     }
@@ -191,15 +200,16 @@ def team_week(request, team_id: int, week: datetime.date, version: int | None = 
 @router.get(
     "/rostering/swaps",
     response={200: SwapsOut, 401: Unauthorized},
-    summary="My shift swaps and those waiting for my decision",
+    summary="My shift swaps and those waiting for my answer or decision",
     operation_id="rostering_swaps",
 )
 def swaps(request):
     person = _me(request)
     if person is None:
-        return {"mine": [], "to_decide": []}
+        return {"mine": [], "to_answer": [], "to_decide": []}
     return {
         "mine": [_swap(s) for s in selectors.swaps_of(person)[:200]],
+        "to_answer": [_swap(s) for s in selectors.swaps_to_answer(person)],
         "to_decide": [_swap(s) for s in selectors.swaps_to_decide(person)],
     }
 
@@ -211,8 +221,8 @@ def swaps(request):
     operation_id="rostering_swap_request",
 )
 def swap_request(request, body: SwapIn):
-    """Give my shift on `gives` to a colleague of my team (and take theirs on `takes`). A swap
-    that would break a rule is refused with 422 naming it."""
+    """Ask a colleague of my team to work my shift on `gives` (and give me theirs on `takes`);
+    it waits for their answer. A swap that would break a rule is refused with 422 naming it."""
     person = _me(request)
     if person is None:
         return Status(422, {"field": "person", "message": "Your account has no staff record"})
@@ -232,6 +242,31 @@ def swap_request(request, body: SwapIn):
 
 
 @router.post(
+    "/rostering/swaps/{swap_id}/answer",
+    response={200: SwapOut, 401: Unauthorized, 404: NotFound, 422: Problem},
+    summary="Accept or decline a shift swap asked of me",
+    operation_id="rostering_swap_answer",
+)
+def swap_answer(request, swap_id: int, body: AnswerIn):
+    """`accept` (it then waits for a manager) or `decline`, with an optional reason. The
+    colleague asked only."""
+    person = _me(request)
+    swap = SwapRequest.objects.filter(pk=swap_id).select_related("colleague").first()
+    if swap is None or not selectors.may_answer_swap(person, swap):
+        return Status(404, {"detail": "No such swap"})
+    try:
+        if body.answer == "accept":
+            swap = services.swap_accept(swap=swap, actor=person)
+        elif body.answer == "decline":
+            swap = services.swap_decline(swap=swap, actor=person, reason=body.reason)
+        else:
+            raise BadInput("answer", "must be accept or decline")
+    except BadInput as problem:
+        return Status(422, {"field": problem.field, "message": problem.message})
+    return Status(200, _swap(swap))
+
+
+@router.post(
     "/rostering/swaps/{swap_id}/decision",
     response={200: SwapOut, 401: Unauthorized, 404: NotFound, 422: Problem},
     summary="Approve or refuse a shift swap",
@@ -239,7 +274,8 @@ def swap_request(request, body: SwapIn):
 )
 def swap_decide(request, swap_id: int, body: DecisionIn):
     """`approve` (the checker looks again: a swap that would break a rule comes back refused,
-    naming it in `broken_rules`) or `refuse` with a reason. Managers of the team only."""
+    naming it in `broken_rules`) or `refuse` with a reason, once the colleague accepted.
+    Managers of the team only."""
     person = _me(request)
     swap = SwapRequest.objects.filter(pk=swap_id).select_related("roster__team").first()
     if swap is None or not selectors.may_decide_swap(person, swap):

@@ -108,7 +108,7 @@ class SwapForm(RegistersForm):
         error_messages={"invalid_choice": "Select a day from the list"},
     )
     reason = forms.CharField(
-        label="Anything your manager should know (optional)",
+        label="Anything your colleague and manager should know (optional)",
         required=False,
         max_length=1000,
         widget=forms.Textarea,
@@ -123,6 +123,23 @@ class SwapForm(RegistersForm):
     def clean_takes(self) -> datetime.date | None:
         value = self.cleaned_data["takes"]
         return datetime.date.fromisoformat(value) if value else None
+
+
+class AnswerForm(RegistersForm):
+    answer = forms.ChoiceField(
+        choices=(("accept", "Accept the swap"), ("decline", "Decline the swap")),
+        error_messages={"required": "Select whether to accept or decline the swap"},
+    )
+    reason = forms.CharField(
+        label="Reason for declining (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer"},
+    )
+
+    def answer_items(self) -> list[dict]:
+        return self.items("answer", self.fields["answer"].choices)
 
 
 class DecisionForm(RegistersForm):

@@ -10,7 +10,8 @@
 - `Absence` (approved leave, TOIL, sickness) and `ShiftRequest` (a wish to work or be off).
 - `Roster`: one version of a team's roster for some weeks; solved → published (→ superseded
   by a later version); its `Assignment` rows are the shifts. `SwapRequest`: two people swap
-  shifts on a published roster, approved by a manager of the team.
+  shifts on a published roster: asked of the colleague, who accepts or declines; once
+  accepted, a manager of the team approves or refuses it.
 
 State changes happen only in services.py: the FSM fields are protected.
 """
@@ -289,6 +290,9 @@ class Assignment(models.Model):
 
 
 class SwapStatus(models.TextChoices):
+    # "requested" keeps its meaning from before colleagues answered: waiting for a manager.
+    ASKED = "asked", "Waiting for the colleague"
+    DECLINED = "declined", "Declined by the colleague"
     REQUESTED = "requested", "Waiting for a manager"
     APPROVED = "approved", "Approved"
     REFUSED = "refused", "Refused"
@@ -297,7 +301,8 @@ class SwapStatus(models.TextChoices):
 
 class SwapRequest(ConcurrentTransitionMixin, models.Model):
     """`requester` gives their shift on `gives` to `colleague`, and works the colleague's shift
-    on `takes` (if any: without one it is a shift given away)."""
+    on `takes` (if any: without one it is a shift given away). The colleague answers first
+    (`answered_at`, with an optional `answer_reason` when declining); a manager decides after."""
 
     roster = models.ForeignKey(Roster, on_delete=models.PROTECT, related_name="swaps")
     requester = models.ForeignKey(
@@ -310,9 +315,11 @@ class SwapRequest(ConcurrentTransitionMixin, models.Model):
     takes = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
     status = FSMField(
-        max_length=16, choices=SwapStatus.choices, default=SwapStatus.REQUESTED, protected=True
+        max_length=16, choices=SwapStatus.choices, default=SwapStatus.ASKED, protected=True
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -325,6 +332,20 @@ class SwapRequest(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ("-requested_at",)
 
+    @property
+    def status_label(self) -> str:
+        if self.status == SwapStatus.ASKED:
+            return f"Waiting for {self.colleague.name}"
+        return self.get_status_display()
+
+    @transition(field=status, source=SwapStatus.ASKED, target=SwapStatus.REQUESTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=status, source=SwapStatus.ASKED, target=SwapStatus.DECLINED)
+    def decline(self) -> None:
+        pass
+
     @transition(field=status, source=SwapStatus.REQUESTED, target=SwapStatus.APPROVED)
     def approve(self) -> None:
         pass
@@ -333,6 +354,8 @@ class SwapRequest(ConcurrentTransitionMixin, models.Model):
     def refuse(self) -> None:
         pass
 
-    @transition(field=status, source=SwapStatus.REQUESTED, target=SwapStatus.WITHDRAWN)
+    @transition(
+        field=status, source=(SwapStatus.ASKED, SwapStatus.REQUESTED), target=SwapStatus.WITHDRAWN
+    )
     def withdraw(self) -> None:
         pass

@@ -297,7 +297,15 @@ def swaps_of(person: Person) -> QuerySet[SwapRequest]:
     )
 
 
+def swaps_to_answer(person: Person) -> QuerySet[SwapRequest]:
+    """Swaps asked of the person that wait for their answer."""
+    return SwapRequest.objects.filter(colleague=person, status=SwapStatus.ASKED).select_related(
+        "requester", "colleague", "roster__team__team"
+    )
+
+
 def swaps_to_decide(person: Person) -> list[SwapRequest]:
+    """Swaps the colleague accepted that the person may decide as a manager."""
     waiting = SwapRequest.objects.filter(
         status=SwapStatus.REQUESTED,
         roster__team__establishment__organisation_id=person.organisation_id,
@@ -309,6 +317,10 @@ def may_decide_swap(person: Person | None, swap: SwapRequest) -> bool:
     if person is None or person.pk in (swap.requester_id, swap.colleague_id):
         return False
     return may_manage(person, swap.roster.team)
+
+
+def may_answer_swap(person: Person | None, swap: SwapRequest) -> bool:
+    return person is not None and person.active and person.pk == swap.colleague_id
 
 
 def may_see_swap(person: Person | None, swap: SwapRequest) -> bool:

@@ -8,8 +8,10 @@ Solving runs the core's CP-SAT solver (probity.core.rostering.solver). A solve w
 limit above PROBITY_ROSTER_INLINE_SECONDS (5 by default) is queued as a background task
 (Django's tasks framework, run by `probity worker` on any machine) and the roster page shows
 its progress; shorter ones finish within the request.
-A swap is checked by the core checker on the roster as it would be, before it is asked for
-and again before it is approved; a swap that would break a rule is refused, naming the rule.
+A swap is asked of the colleague first, who accepts or declines; only an accepted swap waits
+for a manager. It is checked by the core checker on the roster as it would be, before it is
+asked for and again before it is approved; a swap that would break a rule is refused, naming
+the rule.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from probity.apps.rostering.models import (
     ShiftRequest,
     ShiftType,
     SwapRequest,
+    SwapStatus,
 )
 from probity.apps.rostering.problems import in_words, problem_for, roster_to_core
 from probity.core.errors import BadInput
@@ -315,7 +318,8 @@ def swap_request(
     takes: datetime.date | None = None,
     reason: str = "",
 ) -> SwapRequest:
-    """Ask to give one's shift on `gives` to a colleague (and take theirs on `takes`)."""
+    """Ask a colleague to work one's shift on `gives` (and to give theirs on `takes`); it
+    waits for the colleague's answer."""
     person = _person(actor)
     team = selectors.team_of(person)
     roster = team and selectors.published_roster(team, gives)
@@ -352,13 +356,56 @@ def swap_request(
             obj=swap,
             details={"roster": roster.pk, "colleague": colleague.pk},
         )
-        recipients = [colleague, *_managers(roster.team)]
         notify(
-            template="rostering/email/swap_requested.txt",
-            recipients=recipients,
+            template="rostering/email/swap_asked.txt",
+            recipients=[colleague],
             context=_swap_context(swap),
         )
     return swap
+
+
+def swap_accept(*, swap: SwapRequest, actor: Any) -> SwapRequest:
+    """The colleague agrees to the swap; it now waits for a manager, who is told."""
+    colleague = _person(actor)
+    with transaction.atomic():
+        locked = _lock_swap(swap)
+        _check_answerer(colleague, locked)
+        if locked.gives < timezone.localdate():
+            raise BadInput("answer", "That shift has already been worked")
+        _transition(locked, "accept", "accepted")
+        locked.answered_at = timezone.now()
+        _save(locked, colleague.user)
+        audit_record(actor=colleague.user, action="swap.accepted", obj=locked, details={})
+        notify(
+            template="rostering/email/swap_accepted.txt",
+            recipients=_managers(locked.roster.team),
+            context=_swap_context(locked),
+        )
+    return locked
+
+
+def swap_decline(*, swap: SwapRequest, actor: Any, reason: str = "") -> SwapRequest:
+    """The colleague says no (a reason is optional); the requester is told, no manager is."""
+    colleague = _person(actor)
+    with transaction.atomic():
+        locked = _lock_swap(swap)
+        _check_answerer(colleague, locked)
+        _transition(locked, "decline", "declined")
+        locked.answered_at = timezone.now()
+        locked.answer_reason = (reason or "").strip()
+        _save(locked, colleague.user)
+        audit_record(
+            actor=colleague.user,
+            action="swap.declined",
+            obj=locked,
+            details={"reason_given": bool(locked.answer_reason)},
+        )
+        notify(
+            template="rostering/email/swap_declined.txt",
+            recipients=[locked.requester],
+            context=_swap_context(locked),
+        )
+    return locked
 
 
 def swap_approve(*, swap: SwapRequest, actor: Any) -> SwapRequest:
@@ -367,8 +414,7 @@ def swap_approve(*, swap: SwapRequest, actor: Any) -> SwapRequest:
     manager = _person(actor)
     with transaction.atomic():
         locked = _lock_swap(swap)
-        if not selectors.may_decide_swap(manager, locked):
-            raise PermissionDenied("Only the team's managers can decide a swap, never its parties.")
+        _check_decider(manager, locked)
         roster = Roster.objects.select_for_update().get(pk=locked.roster_id)
         replaced = roster.status != RosterStatus.PUBLISHED
         broken = [] if replaced else swap_breaks(
@@ -403,8 +449,7 @@ def swap_refuse(*, swap: SwapRequest, actor: Any, reason: str) -> SwapRequest:
         raise BadInput("reason", "Say why the swap is refused")
     with transaction.atomic():
         locked = _lock_swap(swap)
-        if not selectors.may_decide_swap(manager, locked):
-            raise PermissionDenied("Only the team's managers can decide a swap, never its parties.")
+        _check_decider(manager, locked)
         _transition(locked, "refuse", "refused")
         locked.decided_by, locked.decided_at = manager, timezone.now()
         locked.decision_reason = reason
@@ -415,6 +460,7 @@ def swap_refuse(*, swap: SwapRequest, actor: Any, reason: str) -> SwapRequest:
 
 
 def swap_withdraw(*, swap: SwapRequest, actor: Any) -> SwapRequest:
+    """The requester takes the swap back, while the colleague or a manager has yet to decide."""
     person = _person(actor)
     with transaction.atomic():
         locked = _lock_swap(swap)
@@ -450,6 +496,22 @@ def swap_breaks(roster: Roster, person, colleague, gives, takes) -> list[dict]:
         for v in check(found.problem, after).violations
         if key(v) not in known
     ]
+
+
+def _check_answerer(person: Person, swap: SwapRequest) -> None:
+    if not selectors.may_answer_swap(person, swap):
+        raise PermissionDenied("Only the colleague asked can accept or decline a swap.")
+
+
+def _check_decider(manager: Person, swap: SwapRequest) -> None:
+    if not selectors.may_decide_swap(manager, swap):
+        raise PermissionDenied("Only the team's managers can decide a swap, never its parties.")
+    if swap.status == SwapStatus.ASKED:
+        raise BadInput(
+            "status",
+            f"{swap.colleague.name} has not accepted this swap yet: a manager decides it once "
+            "they do.",
+        )
 
 
 def _exchange(roster: Roster, swap: SwapRequest) -> None:

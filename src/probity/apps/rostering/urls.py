@@ -27,6 +27,7 @@ urlpatterns = [
     path("rostering/swaps", views.swaps, name="swaps"),
     path("rostering/swaps/new/<str:day>", views.swap_new, name="swap_new"),
     path("rostering/swaps/<int:pk>", views.swap, name="swap"),
+    path("rostering/swaps/<int:pk>/answer", views.swap_answer, name="swap_answer"),
     path("rostering/swaps/<int:pk>/decide", views.swap_decide, name="swap_decide"),
     path("rostering/swaps/<int:pk>/withdraw", views.swap_withdraw, name="swap_withdraw"),
 ]

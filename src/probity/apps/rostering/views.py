@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from probity.apps.registers.views import signed_in
 from probity.apps.rostering import exports, selectors, services
 from probity.apps.rostering.forms import (
+    AnswerForm,
     DecisionForm,
     ShiftRequestForm,
     SicknessForm,
@@ -39,6 +40,8 @@ STATUS_TAGS = {
     RosterStatus.FAILED: "govuk-tag--red",
     RosterStatus.PUBLISHED: "govuk-tag--green",
     RosterStatus.SUPERSEDED: "govuk-tag--grey",
+    SwapStatus.ASKED: "govuk-tag--light-blue",
+    SwapStatus.DECLINED: "govuk-tag--orange",
     SwapStatus.REQUESTED: "govuk-tag--blue",
     SwapStatus.APPROVED: "govuk-tag--green",
     SwapStatus.REFUSED: "govuk-tag--red",
@@ -52,6 +55,7 @@ def index(request):
     context = {
         "teams": selectors.teams_managed(request.person),
         "own_team": selectors.team_of(request.person),
+        "to_answer": selectors.swaps_to_answer(request.person).count(),
         "to_decide": len(selectors.swaps_to_decide(request.person)),
     }
     return render(request, "rostering/index.html", context)
@@ -69,6 +73,7 @@ def my_shifts(request):
         "next_shift": shifts[0] if shifts else None,
         "own_team": selectors.team_of(request.person),
         "swaps": selectors.swaps_of(request.person)[:10],
+        "to_answer": selectors.swaps_to_answer(request.person),
         "tags": STATUS_TAGS,
         "today": timezone.localdate(),
     }
@@ -302,6 +307,7 @@ def shift_request_withdraw(request, pk: int):
 def swaps(request):
     context = {
         "mine": selectors.swaps_of(request.person),
+        "to_answer": selectors.swaps_to_answer(request.person),
         "to_decide": selectors.swaps_to_decide(request.person),
         "tags": STATUS_TAGS,
     }
@@ -342,24 +348,37 @@ def swap_new(request, day: str):
 @require_safe
 @signed_in
 def swap(request, pk: int):
+    return _swap_page(request, _visible_swap(request, pk))
+
+
+@require_POST
+@signed_in
+def swap_answer(request, pk: int):
     found = _visible_swap(request, pk)
-    may_decide = found.status == SwapStatus.REQUESTED and selectors.may_decide_swap(
-        request.person, found
-    )
-    context = {
-        "swap": found,
-        "tag": STATUS_TAGS[found.status],
-        "form": DecisionForm() if may_decide else None,
-        "may_withdraw": found.status == SwapStatus.REQUESTED
-        and found.requester_id == request.person.pk,
-    }
-    return render(request, "rostering/swap.html", context)
+    if not selectors.may_answer_swap(request.person, found):
+        raise Http404("No such swap")
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["answer"] == "accept":
+                services.swap_accept(swap=found, actor=request.person)
+            else:
+                services.swap_decline(
+                    swap=found, actor=request.person, reason=form.cleaned_data["reason"]
+                )
+        except BadInput as problem:
+            form.add_error(None, problem.message)
+        else:
+            return redirect("rostering:swap", pk=pk)
+    return _swap_page(request, found, answer_form=form)
 
 
 @require_POST
 @signed_in
 def swap_decide(request, pk: int):
     found = _visible_swap(request, pk)
+    if not selectors.may_decide_swap(request.person, found):
+        raise Http404("No such swap")
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -369,14 +388,11 @@ def swap_decide(request, pk: int):
                 services.swap_refuse(
                     swap=found, actor=request.person, reason=form.cleaned_data["reason"]
                 )
-        except PermissionDenied:
-            raise Http404("No such swap") from None
         except BadInput as problem:
             form.add_error(None, problem.message)
         else:
             return redirect("rostering:swap", pk=pk)
-    context = {"swap": found, "tag": STATUS_TAGS[found.status], "form": form}
-    return render(request, "rostering/swap.html", context, status=422)
+    return _swap_page(request, found, decision_form=form)
 
 
 @require_POST
@@ -438,6 +454,26 @@ def _visible_roster(request, pk: int) -> Roster:
     ):
         return found
     raise Http404("No such roster")
+
+
+def _swap_page(request, swap: SwapRequest, *, answer_form=None, decision_form=None):
+    """The swap, with the one question the person may answer now: the colleague's accept or
+    decline, or a manager's decision once the colleague accepted (a form with errors again)."""
+    person = request.person
+    if answer_form is None and swap.status == SwapStatus.ASKED:
+        answer_form = AnswerForm() if selectors.may_answer_swap(person, swap) else None
+    if decision_form is None and swap.status == SwapStatus.REQUESTED:
+        decision_form = DecisionForm() if selectors.may_decide_swap(person, swap) else None
+    context = {
+        "swap": swap,
+        "tags": STATUS_TAGS,
+        "answer_form": answer_form,
+        "form": decision_form,
+        "may_withdraw": swap.status in (SwapStatus.ASKED, SwapStatus.REQUESTED)
+        and swap.requester_id == person.pk,
+    }
+    failed = any(form is not None and form.errors for form in (answer_form, decision_form))
+    return render(request, "rostering/swap.html", context, status=422 if failed else 200)
 
 
 def _visible_swap(request, pk: int):
