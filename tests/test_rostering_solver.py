@@ -250,6 +250,20 @@ def test_staff_with_negative_hours_are_refused_naming_the_field():
     assert error.value.field == "staff[1] (b).contracted_hours"
 
 
+def test_a_night_average_of_no_hours_is_refused_naming_the_field():
+    data = {
+        "start": "2026-01-05",
+        "weeks": 1,
+        "shifts": [{"id": "N", "start": "21:00", "hours": 10, "night": True}],
+        "demand": [{"shift": "N", "days": "every day", "minimum": 0, "preferred": 1}],
+        "staff": [{"id": "a", "night_worker": True}],
+        "rules": {"night_average_hours": 0},
+    }
+    with pytest.raises(BadInput) as error:
+        solve(load_problem(data))
+    assert error.value.field == "rules.night_average_hours"
+
+
 def test_a_fixed_rest_day_the_demand_makes_impossible_is_explained():
     supervisor = person(
         "sam",

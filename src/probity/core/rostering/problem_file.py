@@ -7,7 +7,7 @@ day numbers from 0 (the first day):
     start: 2026-01-05                  # first day of the roster
     weeks: 4                           # or days: 28
     rules: {daily_rest_hours: 11, weekly_rest: true, max_average_weekly_hours: 48,
-            reference_weeks: 17, hours_weight: 1, night_fairness_weight: 2,
+            night_average_hours: 8, reference_weeks: 17, hours_weight: 1, night_fairness_weight: 2,
             weekend_fairness_weight: 2}
     shifts:
       - {id: E, name: Early, start: "07:00", hours: 8.5, not_followed_by: []}
@@ -321,6 +321,7 @@ def _rules(item: dict) -> Rules:
         max_average_weekly_minutes=hours(
             "max_average_weekly_hours", defaults.max_average_weekly_minutes
         ),
+        night_average_minutes=hours("night_average_hours", defaults.night_average_minutes),
         reference_weeks=_int(
             item.get("reference_weeks", defaults.reference_weeks), "rules.reference_weeks"
         ),

@@ -24,6 +24,8 @@ def validate_problem(problem: Problem) -> None:
         raise BadInput("rules.daily_rest_hours", "must not be negative")
     if rules.max_average_weekly_minutes is not None and rules.max_average_weekly_minutes <= 0:
         raise BadInput("rules.max_average_weekly_hours", "must be more than 0")
+    if rules.night_average_minutes is not None and rules.night_average_minutes <= 0:
+        raise BadInput("rules.night_average_hours", "must be more than 0")
     if rules.reference_weeks < 1:
         raise BadInput("rules.reference_weeks", "must be at least 1")
 
