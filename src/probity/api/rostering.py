@@ -250,20 +250,7 @@ def swap_request(request, body: SwapIn):
 def swap_answer(request, swap_id: int, body: AnswerIn):
     """`accept` (it then waits for a manager) or `decline`, with an optional reason. The
     colleague asked only."""
-    person = _me(request)
-    swap = SwapRequest.objects.filter(pk=swap_id).select_related("colleague").first()
-    if swap is None or not selectors.may_answer_swap(person, swap):
-        return Status(404, {"detail": "No such swap"})
-    try:
-        if body.answer == "accept":
-            swap = services.swap_accept(swap=swap, actor=person)
-        elif body.answer == "decline":
-            swap = services.swap_decline(swap=swap, actor=person, reason=body.reason)
-        else:
-            raise BadInput("answer", "must be accept or decline")
-    except BadInput as problem:
-        return Status(422, {"field": problem.field, "message": problem.message})
-    return Status(200, _swap(swap))
+    return _swap_response(request, swap_id, selectors.may_answer_swap, "answer", body)
 
 
 @router.post(
@@ -276,17 +263,19 @@ def swap_decide(request, swap_id: int, body: DecisionIn):
     """`approve` (the checker looks again: a swap that would break a rule comes back refused,
     naming it in `broken_rules`) or `refuse` with a reason, once the colleague accepted.
     Managers of the team only."""
+    return _swap_response(request, swap_id, selectors.may_decide_swap, "decision", body)
+
+
+def _swap_response(request, swap_id: int, may, field: str, body) -> Status:
     person = _me(request)
-    swap = SwapRequest.objects.filter(pk=swap_id).select_related("roster__team").first()
-    if swap is None or not selectors.may_decide_swap(person, swap):
+    swap = SwapRequest.objects.filter(pk=swap_id).select_related("colleague", "roster__team")
+    swap = swap.first()
+    if swap is None or not may(person, swap):
         return Status(404, {"detail": "No such swap"})
     try:
-        if body.decision == "approve":
-            swap = services.swap_approve(swap=swap, actor=person)
-        elif body.decision == "refuse":
-            swap = services.swap_refuse(swap=swap, actor=person, reason=body.reason)
-        else:
-            raise BadInput("decision", "must be approve or refuse")
+        swap = services.swap_respond(
+            swap=swap, actor=person, field=field, choice=getattr(body, field), reason=body.reason
+        )
     except PermissionDenied:
         return Status(404, {"detail": "No such swap"})
     except BadInput as problem:

@@ -125,38 +125,41 @@ class SwapForm(RegistersForm):
         return datetime.date.fromisoformat(value) if value else None
 
 
-class AnswerForm(RegistersForm):
+class _SwapResponseForm(RegistersForm):
+    """A choice of two, named by `choice`, and a reason."""
+
+    choice = ""
+    reason_label = ""
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.reason_label
+        self.order_fields([self.choice, "reason"])
+
+    def choice_items(self) -> list[dict]:
+        return self.items(self.choice, self.fields[self.choice].choices)
+
+
+class AnswerForm(_SwapResponseForm):
+    choice, reason_label = "answer", "Reason for declining (optional)"
     answer = forms.ChoiceField(
         choices=(("accept", "Accept the swap"), ("decline", "Decline the swap")),
         error_messages={"required": "Select whether to accept or decline the swap"},
     )
-    reason = forms.CharField(
-        label="Reason for declining (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer"},
-    )
-
-    def answer_items(self) -> list[dict]:
-        return self.items("answer", self.fields["answer"].choices)
 
 
-class DecisionForm(RegistersForm):
+class DecisionForm(_SwapResponseForm):
+    choice, reason_label = "decision", "Reason (needed to refuse)"
     decision = forms.ChoiceField(
         choices=(("approve", "Approve the swap"), ("refuse", "Refuse the swap")),
         error_messages={"required": "Select whether to approve or refuse the swap"},
     )
-    reason = forms.CharField(
-        label="Reason (needed to refuse)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer"},
-    )
-
-    def decision_items(self) -> list[dict]:
-        return self.items("decision", self.fields["decision"].choices)
 
     def clean(self):
         cleaned = super().clean()

@@ -408,6 +408,24 @@ def swap_decline(*, swap: SwapRequest, actor: Any, reason: str = "") -> SwapRequ
     return locked
 
 
+SWAP_RESPONSES = {"answer": ("accept", "decline"), "decision": ("approve", "refuse")}
+
+
+def swap_respond(
+    *, swap: SwapRequest, actor: Any, field: str, choice: str, reason: str = ""
+) -> SwapRequest:
+    """The colleague's `answer` (accept or decline) or a manager's `decision` (approve or
+    refuse), by name, each with its own rules of who may give it and when."""
+    if choice not in SWAP_RESPONSES[field]:
+        raise BadInput(field, f"must be {' or '.join(SWAP_RESPONSES[field])}")
+    if choice == "accept":
+        return swap_accept(swap=swap, actor=actor)
+    if choice == "approve":
+        return swap_approve(swap=swap, actor=actor)
+    say_no = swap_decline if choice == "decline" else swap_refuse
+    return say_no(swap=swap, actor=actor, reason=reason)
+
+
 def swap_approve(*, swap: SwapRequest, actor: Any) -> SwapRequest:
     """A manager approves: the core checker looks again at the roster as it now stands; a swap
     that would break a rule is refused with that rule, otherwise the shifts change hands."""

@@ -354,45 +354,34 @@ def swap(request, pk: int):
 @require_POST
 @signed_in
 def swap_answer(request, pk: int):
-    found = _visible_swap(request, pk)
-    if not selectors.may_answer_swap(request.person, found):
-        raise Http404("No such swap")
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["answer"] == "accept":
-                services.swap_accept(swap=found, actor=request.person)
-            else:
-                services.swap_decline(
-                    swap=found, actor=request.person, reason=form.cleaned_data["reason"]
-                )
-        except BadInput as problem:
-            form.add_error(None, problem.message)
-        else:
-            return redirect("rostering:swap", pk=pk)
-    return _swap_page(request, found, answer_form=form)
+    return _swap_response(request, pk, AnswerForm, selectors.may_answer_swap, "answer_form")
 
 
 @require_POST
 @signed_in
 def swap_decide(request, pk: int):
+    return _swap_response(request, pk, DecisionForm, selectors.may_decide_swap, "decision_form")
+
+
+def _swap_response(request, pk: int, form_class, may, form_name: str):
     found = _visible_swap(request, pk)
-    if not selectors.may_decide_swap(request.person, found):
+    if not may(request.person, found):
         raise Http404("No such swap")
-    form = DecisionForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            if form.cleaned_data["decision"] == "approve":
-                services.swap_approve(swap=found, actor=request.person)
-            else:
-                services.swap_refuse(
-                    swap=found, actor=request.person, reason=form.cleaned_data["reason"]
-                )
+            services.swap_respond(
+                swap=found,
+                actor=request.person,
+                field=form.choice,
+                choice=form.cleaned_data[form.choice],
+                reason=form.cleaned_data["reason"],
+            )
         except BadInput as problem:
             form.add_error(None, problem.message)
         else:
             return redirect("rostering:swap", pk=pk)
-    return _swap_page(request, found, decision_form=form)
+    return _swap_page(request, found, **{form_name: form})
 
 
 @require_POST
