@@ -139,13 +139,21 @@ def run_case_to_closed(people):
     assert case.feedback_by == datetime.date(2027, 2, 23)
 
     case = case_acknowledge(case=case, actor=handler.user, today=TODAY)
-    case = case_assess(case=case, actor=handler, triage="investigation", reasons="Serious.")
+    # Every step dated TODAY: the timeline sorts by date, then by order.
+    case = case_assess(
+        case=case, actor=handler, triage="investigation", reasons="Serious.", today=TODAY
+    )
     case = case_investigate(
-        case=case, actor=handler, allegation="You passed a phone to a prisoner on 2 November."
+        case=case,
+        actor=handler,
+        allegation="You passed a phone to a prisoner on 2 November.",
+        today=TODAY,
     )
     with pytest.raises(CaseStateError, match="right of reply"):
         case_decide(case=case, actor=handler, decision="stood-down", reasons="Phone.")
-    case = case_record_reply(case=case, actor=people.volunteer, reply="It was my own phone.")
+    case = case_record_reply(
+        case=case, actor=people.volunteer, reply="It was my own phone.", today=TODAY
+    )
     case = case_decide(
         case=case,
         actor=handler,
@@ -158,7 +166,7 @@ def run_case_to_closed(people):
     assert (withdrawal.establishment, withdrawal.lifted_on) == ("HMP Chelmsford", None)
 
     # MoJ problem.3: the responsible manager's manager reviews, not the decision maker
-    case = case_request_review(case=case, actor=people.volunteer, reasons="Unfair.")
+    case = case_request_review(case=case, actor=people.volunteer, reasons="Unfair.", today=TODAY)
     assert case.reviewer == people.senior
     with pytest.raises(CasePermissionError):
         case_decide_review(case=case, actor=handler, outcome="overturned", reasons="Mine.")
