@@ -89,9 +89,8 @@ from probity.core.rostering.validate import validate_problem
 
 DEFAULT_CHANGE_WEIGHT = 1000
 # Of the time, for column generation's start roster (when it applies). Its LP must settle
-# before the dive: on Instance14 that takes about 37 s, so 0.8 of 60 s often cut it short
-# (within 5% of the best known in 1 run of 6) where 0.9 seldom did (7 of 9, twice 1,278
-# proven optimal).
+# before the dive: on Instance14 that takes about 37 s, and 60 s runs came within 5% of the
+# best known in 1 of 6 with 0.8, against 7 of 9 with 0.9 (twice 1,278, proven optimal).
 COLUMNS_SHARE = 0.9
 TIGHTEN_SPELL = 5.0  # seconds, at least, between tightenings of the reduced-cost cuts
 COLUMNS_SECONDS = 10.0  # the shortest solve that column generation is tried on
