@@ -3,7 +3,7 @@
 import pytest
 
 from probity.core.rostering.checker import check, roster_metrics
-from probity.core.rostering.model import Limits, Roster
+from probity.core.rostering.model import Limits, Roster, ShiftType
 from tests.rostering_helpers import (
     EARLY,
     LATE,
@@ -84,6 +84,10 @@ CASES = {
         problem([person("a", opted_out_48h=True, night_worker=True)], days=7),
         roster(a="N N N N N - -"),
     ),
+    "night-hazard": (  # WTR reg. 6(7): a 10-hour night is over 8 hours of hazardous night work
+        problem([person("a", hazardous_night_work=True)]),
+        roster(a="N - - - - - -"),
+    ),
     "max-shifts": (
         problem([person("a", limits=Limits(max_shifts={"N": 1}))]),
         roster(a="N N - - - - -"),
@@ -132,6 +136,18 @@ def test_the_night_average_says_how_many_hours_in_each_24_a_night_worker_average
     (violation,) = check(the_problem, roster(a="N N N N N - -")).violations
     assert "averages 8.3 hours in each 24" in violation.message
     assert "night worker" in violation.message
+
+
+def test_hazardous_night_work_counts_any_24_hours_with_a_night_in_them():
+    # Reg. 6(7): an 8-hour night 22:00-06:00, then 17:00-21:00 the next day (11 hours' rest):
+    # the 24 hours from 22:00 hold 12 hours' work. A day between them keeps within 8.
+    night = ShiftType("N", 480, start=22 * 60, night=True)
+    evening = ShiftType("V", 240, start=17 * 60)
+    the_problem = problem([person("a", hazardous_night_work=True)], shifts=(evening, night))
+    (violation,) = check(the_problem, roster(a="N V - - - - -")).violations
+    assert violation.rule == "night-hazard" and "12 hours in 24" in violation.message
+    assert rules_broken(the_problem, roster(a="N - V - - - -")) == set()
+    assert rules_broken(the_problem, roster(a="N N N - - - -")) == set()  # 8 hours in any 24
 
 
 def test_a_run_of_days_cut_by_the_roster_edge_is_not_too_short():

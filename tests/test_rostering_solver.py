@@ -35,6 +35,9 @@ def every_day_wanted(staff_id, shift, days=7):
     return [wants(staff_id, day, shift) for day in range(days)]
 
 
+# An 8-hour night 22:00-06:00, and 17:00-21:00 (11 hours' rest after the night).
+HAZARD_SHIFTS = (ShiftType("N", 480, start=22 * 60, night=True), ShiftType("V", 240, start=17 * 60))
+
 # Each case: a problem whose requests (weight 100 each) push against one rule, the same
 # problem without the rule, and what the roster must then show.
 BINDING = {
@@ -132,6 +135,24 @@ BINDING = {
         ),
         problem([person("a", opted_out_48h=True)], requests=every_day_wanted("a", "N", 6)),
         lambda r: sum(1 for s in r.assignments["a"] if s) == 4,  # 40 hours of nights
+    ),
+    "hazardous night work: no 10-hour nights (WTR reg. 6(7))": (
+        problem([person("a", hazardous_night_work=True)], requests=every_day_wanted("a", "N", 3)),
+        problem([person("a")], requests=every_day_wanted("a", "N", 3)),
+        lambda r: "N" not in r.assignments["a"],
+    ),
+    "hazardous night work: 8 hours in any 24 with a night in them (WTR reg. 6(7))": (
+        problem(
+            [person("a", hazardous_night_work=True)],
+            requests=[wants("a", 0, "N"), wants("a", 1, "V", weight=50)],
+            shifts=HAZARD_SHIFTS,
+        ),
+        problem(
+            [person("a")],
+            requests=[wants("a", 0, "N"), wants("a", 1, "V")],
+            shifts=HAZARD_SHIFTS,
+        ),
+        lambda r: r.shift_on("a", 0) == "N" and r.shift_on("a", 1) is None,
     ),
     "max shifts of a type": (
         problem(

@@ -42,7 +42,7 @@ class RosteredTeamAdmin(admin.ModelAdmin):
 @admin.register(StaffDetails)
 class StaffDetailsAdmin(SimpleHistoryAdmin):
     list_display = ("person", "grade", "contracted_hours", "opted_out_48h", "night_worker")
-    list_filter = ("grade", "night_worker")
+    list_filter = ("grade", "night_worker", "hazardous_night_work")
     search_fields = ("person__name", "person__staff_number")
 
 

@@ -158,6 +158,11 @@ class StaffDetails(models.Model):
         help_text="Works at least 3 hours of night time as a normal course: "
         "at most 8 hours in each 24 on average, opt-out or not (Working Time Regulations)",
     )
+    hazardous_night_work = models.BooleanField(
+        default=False,
+        help_text="Night work with special hazards or heavy physical or mental strain: at most "
+        "8 hours' work in any 24 with night work in them (Working Time Regulations)",
+    )
 
     history = HistoricalRecords()
 

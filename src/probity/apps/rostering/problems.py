@@ -184,6 +184,7 @@ def _staff(person: Person, calendar: _Calendar, shifts, absences: dict, flexible
         toil_days=frozenset(absences["toil"]),
         opted_out_48h=details.opted_out_48h,
         night_worker=details.night_worker,
+        hazardous_night_work=details.hazardous_night_work,
         pattern=_pattern(details, calendar.start),
     )
 

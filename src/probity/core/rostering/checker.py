@@ -27,6 +27,7 @@ from probity.core.rostering.model import (
     Roster,
     Staff,
     fte_factor,
+    most_in_a_day,
     rest_between,
     shift_refused,
     target_minutes,
@@ -51,6 +52,7 @@ RULES = {
     "weekly-rest": "24 hours' uninterrupted rest in every 7 days (WTR reg. 11)",
     "average-48h": "at most 48 hours a week on average unless opted out (WTR reg. 4)",
     "night-average": "a night worker averages at most 8 hours in each 24, opt-out or not (reg. 6)",
+    "night-hazard": "hazardous night work: at most 8 hours in any 24 with night work (reg. 6(7))",
     "max-shifts": "no more shifts of a type than the person's limit",
     "max-minutes": "no more than the person's maximum minutes in the horizon",
     "min-minutes": "at least the person's minimum minutes in the horizon",
@@ -141,6 +143,7 @@ def _person_violations(problem: Problem, roster: Roster, person: Staff) -> list[
     _successions(problem, days, flag)
     _weekly_rest(problem, days, flag)
     _averages(problem, person, days, flag)
+    _hazardous_nights(problem, person, days, flag)
     _arrangement_weeks(problem, person, days, flag)
     _limits(problem, person, days, flag)
     return found
@@ -239,6 +242,31 @@ def _average_message(problem: Problem, rule: str, window: range, worked: int) ->
             "as a night worker"
         )
     return f"averages {worked * 7 / len(window) / 60:.1f} hours a week {weeks} without an opt-out"
+
+
+def hazard_limit(problem: Problem, person: Staff) -> int | None:
+    """The most a person may work in 24 hours with night work in them, if limited."""
+    return problem.rules.night_average_minutes if person.hazardous_night_work else None
+
+
+def _hazardous_nights(problem: Problem, person: Staff, days: list[str | None], flag) -> None:
+    if (limit := hazard_limit(problem, person)) is None:
+        return
+    shifts = [problem.shift(shift_id) if shift_id else None for shift_id in days]
+    for day, shift in enumerate(shifts):
+        if shift is None:
+            continue
+        if shift.night and shift.length > limit:
+            at = f"{shift.label} on {problem.day_label(day)}"
+            flag("night-hazard", f"{at} is over {limit / 60:g} hours of hazardous night work", day)
+        for later in (day + 1, day + 2):
+            following = shifts[later] if later < len(shifts) else None
+            if following is None or not (shift.night or following.night):
+                continue
+            most = most_in_a_day(shift, following, later - day)
+            if most is not None and most > limit:
+                at = f"{following.label} on {problem.day_label(later)}"
+                flag("night-hazard", f"{most / 60:g} hours in 24 up to {at} with night work", later)
 
 
 def week_credit(problem: Problem, person: Staff, week: tuple[int, ...]) -> int:

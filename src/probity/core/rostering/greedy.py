@@ -11,11 +11,12 @@ never an answer: only the checker says whether a roster is valid.
 
 from __future__ import annotations
 
-from probity.core.rostering.checker import average_limits, is_rest_day, runs
+from probity.core.rostering.checker import average_limits, hazard_limit, is_rest_day, runs
 from probity.core.rostering.model import (
     Problem,
     Roster,
     Staff,
+    most_in_a_day,
     rest_between,
     shift_refused,
     target_minutes,
@@ -92,6 +93,7 @@ class _State:
         if limits.max_minutes is not None:
             caps.append(limits.max_minutes)
         self.cap = min(caps, default=None)
+        self.hazard = hazard_limit(problem, person)
 
     def short_of_weekly_minimum(self, day: int) -> bool:
         least = self.person.arrangement.min_minutes_per_week
@@ -106,6 +108,8 @@ class _State:
         if unavailable_reason(problem, person, day) or shift_refused(person, shift):
             return False
         if self.cap is not None and self.minutes + shift.length > self.cap:
+            return False
+        if self.hazard is not None and shift.night and shift.length > self.hazard:
             return False
         if self.by_shift.get(shift.id, 0) >= limits.max_shifts.get(shift.id, problem.horizon):
             return False
@@ -153,6 +157,10 @@ class _State:
             rest = rest_between(earlier, shift, gap)
             if daily_rest is not None and rest is not None and rest < daily_rest:
                 return False
+            if self.hazard is not None and (earlier.night or shift.night):
+                most = most_in_a_day(earlier, shift, gap)
+                if most is not None and most > self.hazard:
+                    return False
         return True
 
     def _keeps_weekly_rest(self, roster: Roster, day: int, shift) -> bool:

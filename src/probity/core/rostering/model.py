@@ -115,6 +115,9 @@ class Staff:
     # Works at least 3 hours of night time as a normal course (WTR reg. 2): the night
     # average (reg. 6) binds them whether or not they opted out of the 48-hour week.
     night_worker: bool = False
+    # Night work with special hazards or heavy physical or mental strain (by risk assessment
+    # or agreement): at most 8 hours' work in any 24 in which they work at night (reg. 6(7)).
+    hazardous_night_work: bool = False
     pattern: tuple[str | None, ...] = ()
     limits: Limits = Limits()
 
@@ -146,7 +149,8 @@ class Rules:
     over `reference_weeks` weeks, or the whole horizon when it is shorter;
     `night_average_minutes` (reg. 6: 8 hours in each 24) binds night workers over the same
     windows, each 24 hours of weekly rest left out of the count (reg. 6(5)), and no opt-out
-    lifts it.
+    lifts it; it is also the most a night worker whose night work is hazardous may work in
+    any 24 hours with night work in them (reg. 6(7)), which needs shift start times.
     """
 
     daily_rest_minutes: int | None = 11 * 60
@@ -268,6 +272,20 @@ def rest_between(first: ShiftType, second: ShiftType, days_apart: int) -> int | 
     if first.start is None or second.start is None:
         return None
     return days_apart * MINUTES_A_DAY + second.start - (first.start + first.length)
+
+
+def most_in_a_day(first: ShiftType, second: ShiftType, days_apart: int) -> int | None:
+    """The most minutes worked in any 24 hours with `first` and `second` (worked `days_apart`
+    days later) in them, or None when a start time is unknown. With two shifts the busiest
+    24 hours start as the first does or end as the second does."""
+    if first.start is None or second.start is None:
+        return None
+    first_end = first.start + first.length
+    second_start = days_apart * MINUTES_A_DAY + second.start
+    second_end = second_start + second.length
+    from_first = first.length + max(0, min(second_end, first.start + MINUTES_A_DAY) - second_start)
+    to_second = second.length + max(0, first_end - max(first.start, second_end - MINUTES_A_DAY))
+    return max(from_first, to_second)
 
 
 @dataclass

@@ -23,6 +23,7 @@ day numbers from 0 (the first day):
         contracted_hours: 37
         opted_out_48h: false
         night_worker: false                       # 8 hours in 24 on average, no opt-out
+        hazardous_night_work: false               # at most 8 hours in any 24 with night work
         leave: [2026-01-12, {from: 2026-01-20, to: 2026-01-23}]
         toil: [2026-01-15]
         pattern: [E, E, L, L, null, null, N]      # repeating from the first day
@@ -242,6 +243,7 @@ def _staff(item, field: str, calendar: _Calendar) -> Staff:
         days_off=calendar.days(item.get("days_off", []), f"{field}.days_off"),
         opted_out_48h=bool(item.get("opted_out_48h", False)),
         night_worker=bool(item.get("night_worker", False)),
+        hazardous_night_work=bool(item.get("hazardous_night_work", False)),
         pattern=tuple(None if s is None else str(s) for s in _as_list(pattern, f"{field}.pattern")),
         limits=_limits(item.get("limits") or {}, field),
     )

@@ -67,6 +67,7 @@ from probity.core.rostering.checker import (
     average_limits,
     check,
     describe_weekdays,
+    hazard_limit,
     night_eligible,
     reference_windows,
     week_credit,
@@ -80,6 +81,7 @@ from probity.core.rostering.model import (
     Roster,
     Staff,
     fte_factor,
+    most_in_a_day,
     rest_between,
     shift_refused,
     target_minutes,
@@ -366,6 +368,7 @@ class _RosterModel:
             self._successions(e, person)
             self._weekly_rest(e, person)
             self._averages(e, person)
+            self._hazardous_nights(e, person)
             self._arrangement_weeks(e, person)
             self._job_share(e, person)
             self._limits(e, person)
@@ -470,6 +473,28 @@ class _RosterModel:
             key, text = self._person_rule(rule, person)
             for window in windows:
                 self._hard(self.model.add(_sum(parts[window]) <= limit(window)), key, text)
+
+    def _hazardous_nights(self, e: int, person: Staff) -> None:
+        """Reg. 6(7) as the checker reads it: no night shift over the limit, and no two shifts
+        a day or two apart with more than the limit in some 24 hours that hold night work."""
+        if (limit := hazard_limit(self.problem, person)) is None:
+            return
+        key, text = self._person_rule("night-hazard", person)
+        shifts, horizon = self.problem.shifts, self.problem.horizon
+        for shift in shifts:
+            too_long = shift.night and shift.length > limit
+            for day in range(horizon):
+                if too_long and (var := self.x.get((e, day, shift.id))) is not None:
+                    self._hard(self.model.add(var == 0), key, text)
+            for gap, following in ((g, f) for g in (1, 2) for f in shifts):
+                most = most_in_a_day(shift, following, gap)
+                if not (shift.night or following.night) or most is None or most <= limit:
+                    continue
+                for day in range(horizon - gap):
+                    first = self.x.get((e, day, shift.id))
+                    then = self.x.get((e, day + gap, following.id))
+                    if first is not None and then is not None:
+                        self._hard(self.model.add(first + then <= 1), key, text)
 
     def _arrangement_weeks(self, e: int, person: Staff) -> None:
         terms = person.arrangement
