@@ -27,7 +27,7 @@ from probity.core.rostering.model import (
     Roster,
     Staff,
     fte_factor,
-    most_in_a_day,
+    night_overload,
     rest_between,
     shift_refused,
     target_minutes,
@@ -261,10 +261,8 @@ def _hazardous_nights(problem: Problem, person: Staff, days: list[str | None], f
             flag("night-hazard", f"{at} is over {limit / 60:g} hours of hazardous night work", day)
         for later in (day + 1, day + 2):
             following = shifts[later] if later < len(shifts) else None
-            if following is None or not (shift.night or following.night):
-                continue
-            most = most_in_a_day(shift, following, later - day)
-            if most is not None and most > limit:
+            most = following and night_overload(shift, following, later - day, limit)
+            if most is not None:
                 at = f"{following.label} on {problem.day_label(later)}"
                 flag("night-hazard", f"{most / 60:g} hours in 24 up to {at} with night work", later)
 

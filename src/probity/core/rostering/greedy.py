@@ -16,7 +16,7 @@ from probity.core.rostering.model import (
     Problem,
     Roster,
     Staff,
-    most_in_a_day,
+    night_overload,
     rest_between,
     shift_refused,
     target_minutes,
@@ -157,10 +157,9 @@ class _State:
             rest = rest_between(earlier, shift, gap)
             if daily_rest is not None and rest is not None and rest < daily_rest:
                 return False
-            if self.hazard is not None and (earlier.night or shift.night):
-                most = most_in_a_day(earlier, shift, gap)
-                if most is not None and most > self.hazard:
-                    return False
+            hazard = self.hazard
+            if hazard is not None and night_overload(earlier, shift, gap, hazard) is not None:
+                return False
         return True
 
     def _keeps_weekly_rest(self, roster: Roster, day: int, shift) -> bool:

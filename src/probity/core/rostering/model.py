@@ -274,18 +274,20 @@ def rest_between(first: ShiftType, second: ShiftType, days_apart: int) -> int | 
     return days_apart * MINUTES_A_DAY + second.start - (first.start + first.length)
 
 
-def most_in_a_day(first: ShiftType, second: ShiftType, days_apart: int) -> int | None:
+def night_overload(first: ShiftType, second: ShiftType, days_apart: int, limit: int) -> int | None:
     """The most minutes worked in any 24 hours with `first` and `second` (worked `days_apart`
-    days later) in them, or None when a start time is unknown. With two shifts the busiest
-    24 hours start as the first does or end as the second does."""
-    if first.start is None or second.start is None:
+    days later) in them, when one is a night shift and that is over `limit`; else None (also
+    when a start time is unknown). With two shifts the busiest 24 hours start as the first
+    does or end as the second does."""
+    if not (first.night or second.night) or first.start is None or second.start is None:
         return None
     first_end = first.start + first.length
     second_start = days_apart * MINUTES_A_DAY + second.start
     second_end = second_start + second.length
     from_first = first.length + max(0, min(second_end, first.start + MINUTES_A_DAY) - second_start)
     to_second = second.length + max(0, first_end - max(first.start, second_end - MINUTES_A_DAY))
-    return max(from_first, to_second)
+    most = max(from_first, to_second)
+    return most if most > limit else None
 
 
 @dataclass

@@ -81,7 +81,7 @@ from probity.core.rostering.model import (
     Roster,
     Staff,
     fte_factor,
-    most_in_a_day,
+    night_overload,
     rest_between,
     shift_refused,
     target_minutes,
@@ -487,8 +487,7 @@ class _RosterModel:
                 if too_long and (var := self.x.get((e, day, shift.id))) is not None:
                     self._hard(self.model.add(var == 0), key, text)
             for gap, following in ((g, f) for g in (1, 2) for f in shifts):
-                most = most_in_a_day(shift, following, gap)
-                if not (shift.night or following.night) or most is None or most <= limit:
+                if night_overload(shift, following, gap, limit) is None:
                     continue
                 for day in range(horizon - gap):
                     first = self.x.get((e, day, shift.id))
