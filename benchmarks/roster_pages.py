@@ -102,6 +102,7 @@ def _wing(staff: int, weeks: int):
             contracted_hours=Decimal(member.contracted_minutes) / 60,
             opted_out_48h=member.opted_out_48h,
             night_worker=member.night_worker,
+            night_assessment_offered=member.night_assessment_offered,
         )
         for day in sorted(member.leave_days):
             on = generated.date(day)

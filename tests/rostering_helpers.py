@@ -18,6 +18,8 @@ MONDAY = datetime.date(2026, 1, 5)
 EARLY = ShiftType("E", 480, start=7 * 60, name="Early")
 LATE = ShiftType("L", 480, start=14 * 60, name="Late")  # ends 22:00: an Early next day breaks 11h
 NIGHT = ShiftType("N", 600, start=21 * 60, night=True, name="Night")
+# A free health assessment offered 3 months before MONDAY: nights open to a night worker (reg. 7).
+ASSESSED = datetime.date(2025, 10, 5)
 QUIET = Rules(hours_weight=0, night_fairness_weight=0, weekend_fairness_weight=0)
 
 

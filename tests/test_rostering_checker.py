@@ -1,10 +1,13 @@
 """The roster checker: every hard rule it enforces, on hand-made rosters, and the score."""
 
+import datetime
+
 import pytest
 
 from probity.core.rostering.checker import check, roster_metrics
 from probity.core.rostering.model import Limits, Roster, ShiftType
 from tests.rostering_helpers import (
+    ASSESSED,
     EARLY,
     LATE,
     NIGHT,
@@ -14,6 +17,7 @@ from tests.rostering_helpers import (
     problem,
     roster,
     wants,
+    with_rules,
 )
 
 
@@ -81,11 +85,18 @@ CASES = {
         roster(a="N N N N N - -"),  # 50 hours in one week
     ),
     "night-average": (  # WTR reg. 6: 50 hours in 6 counted days is over 8 in each 24
-        problem([person("a", opted_out_48h=True, night_worker=True)], days=7),
+        problem(
+            [person("a", opted_out_48h=True, night_worker=True, night_assessment_offered=ASSESSED)],
+            days=7,
+        ),
         roster(a="N N N N N - -"),
     ),
     "night-hazard": (  # WTR reg. 6(7): a 10-hour night is over 8 hours of hazardous night work
         problem([person("a", hazardous_night_work=True)]),
+        roster(a="N - - - - - -"),
+    ),
+    "night-assessment": (  # WTR reg. 7(1): a night worker never offered a health assessment
+        problem([person("a", night_worker=True)]),
         roster(a="N - - - - - -"),
     ),
     "max-shifts": (
@@ -132,7 +143,9 @@ def test_the_48_hour_average_does_not_bind_someone_who_opted_out():
 
 
 def test_the_night_average_says_how_many_hours_in_each_24_a_night_worker_averaged():
-    the_problem = problem([person("a", opted_out_48h=True, night_worker=True)])
+    the_problem = problem(
+        [person("a", opted_out_48h=True, night_worker=True, night_assessment_offered=ASSESSED)]
+    )
     (violation,) = check(the_problem, roster(a="N N N N N - -")).violations
     assert "averages 8.3 hours in each 24" in violation.message
     assert "night worker" in violation.message
@@ -148,6 +161,58 @@ def test_hazardous_night_work_counts_any_24_hours_with_a_night_in_them():
     assert violation.rule == "night-hazard" and "12 hours in 24" in violation.message
     assert rules_broken(the_problem, roster(a="N - V - - - -")) == set()
     assert rules_broken(the_problem, roster(a="N N N - - - -")) == set()  # 8 hours in any 24
+
+
+def night_assessment_messages(the_person, the_roster, **rules) -> list[str]:
+    the_problem = with_rules(problem([the_person]), **rules)
+    return [v.message for v in check(the_problem, the_roster).violations]
+
+
+@pytest.mark.parametrize(
+    ("the_person", "reason"),
+    [
+        (person("a", night_worker=True), "no free health assessment offered within 12 months"),
+        (  # offered 12 months and a day before the night
+            person("a", night_worker=True, night_assessment_offered=datetime.date(2025, 1, 6)),
+            "no free health assessment offered within 12 months before 2026-01-07 (reg. 7)",
+        ),
+        (  # reg. 7(6) keeps anyone so advised off nights, night worker or not
+            person("a", night_work_advised_against=True, night_assessment_offered=ASSESSED),
+            "a registered medical practitioner advised against night work (reg. 7(6))",
+        ),
+    ],
+    ids=["never offered", "overdue", "medical advice"],
+)
+def test_a_night_without_a_recent_health_assessment_or_against_medical_advice_is_refused(
+    the_person, reason
+):
+    (message,) = night_assessment_messages(the_person, roster(a="- - N - - - -"))
+    assert message.startswith("A: Night on Wed 07 Jan 2026: ")
+    assert reason in message
+
+
+def test_the_health_assessment_counts_at_the_date_of_each_night():
+    # Offered 7 January 2025: in date for a night on 7 January 2026, not on the 8th.
+    offered = person("a", night_worker=True, night_assessment_offered=datetime.date(2025, 1, 7))
+    (message,) = night_assessment_messages(offered, roster(a="- - N N - - -"))
+    assert "Thu 08 Jan 2026" in message and "before 2026-01-08" in message
+
+
+def test_the_health_assessment_does_not_bind_when_offered_recently_or_for_day_shifts():
+    assessed = person("a", night_worker=True, night_assessment_offered=ASSESSED)
+    assert night_assessment_messages(assessed, roster(a="N - - N - - -")) == []
+    never = person("a", night_worker=True)
+    assert night_assessment_messages(never, roster(a="E - - L - - -")) == []
+
+
+def test_the_health_assessment_binds_night_workers_only_and_can_be_switched_off():
+    # Reg. 7(1) is about work that makes someone a night worker (reg. 2): a day worker's
+    # occasional night is outside it. The NRP rules switch the interval off.
+    assert night_assessment_messages(person("a"), roster(a="N - - - - - -")) == []
+    never = person("a", night_worker=True)
+    night = roster(a="N - - - - - -")
+    assert night_assessment_messages(never, night, night_assessment_months=None) == []
+    assert night_assessment_messages(never, night, night_assessment_months=6) != []
 
 
 def test_a_run_of_days_cut_by_the_roster_edge_is_not_too_short():

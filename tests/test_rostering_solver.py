@@ -6,10 +6,12 @@ import dataclasses
 import pytest
 
 from probity.core.errors import BadInput
+from probity.core.rostering.greedy import greedy_roster
 from probity.core.rostering.model import Limits, ShiftType
 from probity.core.rostering.problem_file import load_problem
 from probity.core.rostering.solver import repair, solve
 from tests.rostering_helpers import (
+    ASSESSED,
     MONDAY,
     arrangement,
     every_day,
@@ -130,7 +132,7 @@ BINDING = {
     ),
     "night average for a night worker, opted out or not (WTR reg. 6)": (
         problem(
-            [person("a", opted_out_48h=True, night_worker=True)],
+            [person("a", opted_out_48h=True, night_worker=True, night_assessment_offered=ASSESSED)],
             requests=every_day_wanted("a", "N", 6),
         ),
         problem([person("a", opted_out_48h=True)], requests=every_day_wanted("a", "N", 6)),
@@ -345,7 +347,11 @@ staff:
     contracted_hours: 37
     arrangement: {no_nights: true, fixed_rest_days: [Saturday, Sunday]}
   - {id: b, contracted_hours: 37}
-  - {id: c, contracted_hours: 37, night_worker: true, opted_out_48h: true}
+  - id: c
+    contracted_hours: 37
+    night_worker: true
+    opted_out_48h: true
+    night_assessment_offered: 2025-10-05
 requests:
   - {staff: b, day: 2026-01-07, 'on': false, weight: 2}
 """
@@ -356,6 +362,95 @@ requests:
     assert result.check.valid
     assert all(s in (None, "E") for s in result.roster.assignments["a"])
     assert the_problem.staff[2].night_worker
+
+
+@pytest.mark.parametrize(
+    "barred",
+    [
+        person("a", night_worker=True),  # never offered a free health assessment (reg. 7(1))
+        person("a", night_work_advised_against=True),  # medical advice (reg. 7(6))
+    ],
+    ids=["never offered", "medical advice"],
+)
+def test_the_health_assessment_keeps_the_solver_and_greedy_from_giving_nights(barred):
+    covering = person("b", night_worker=True, night_assessment_offered=ASSESSED)
+    the_problem = problem(
+        [barred, covering],
+        cover=[need(day, "N", 1) for day in (0, 3)],
+        requests=[wants("a", 0, "N"), wants("a", 3, "N")],
+    )
+    result = solved(the_problem)
+    assert "N" not in result.roster.assignments["a"]
+    assert [result.roster.shift_on("b", day) for day in (0, 3)] == ["N", "N"]
+    assert "N" not in greedy_roster(the_problem).assignments["a"]
+
+
+def test_a_night_nobody_assessed_may_work_is_explained():
+    the_problem = problem([person("a", night_worker=True)], cover=[need(0, "N", 1)])
+    result = solve(the_problem, seconds=SECONDS)
+    assert result.status == "infeasible"
+    assert any(
+        "A: no night work without a recent free health assessment" in c for c in result.conflicts
+    )
+
+
+def test_a_problem_file_reads_the_health_assessment_and_medical_advice():
+    the_problem = load_problem(
+        {
+            "start": "2026-01-05",
+            "weeks": 1,
+            "shifts": [{"id": "N", "start": "21:00", "hours": 10, "night": True}],
+            "demand": [],
+            "staff": [
+                {"id": "a", "night_worker": True, "night_assessment_offered": "2025-10-05"},
+                {"id": "b", "night_work_advised_against": True},
+            ],
+            "rules": {"night_assessment_months": 6},
+        }
+    )
+    first, second = the_problem.staff
+    assert first.night_assessment_offered == ASSESSED and not first.night_work_advised_against
+    assert second.night_assessment_offered is None and second.night_work_advised_against
+    assert the_problem.rules.night_assessment_months == 6
+
+
+def test_the_health_assessment_interval_defaults_to_12_months_and_null_switches_it_off():
+    data = {"start": "2026-01-05", "weeks": 1, "shifts": [{"id": "E", "hours": 8}], "demand": []}
+    assert load_problem({**data, "staff": [{"id": "a"}]}).rules.night_assessment_months == 12
+    off = load_problem({**data, "staff": [{"id": "a"}], "rules": {"night_assessment_months": None}})
+    assert off.rules.night_assessment_months is None
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"staff": [{"id": "a", "night_assessment_offered": "2025-13-01"}]},
+            "staff[0] (a).night_assessment_offered",
+            "is not a date",
+        ),
+        ({"rules": {"night_assessment_months": 0}}, "rules.night_assessment_months", "more than 0"),
+        (
+            {"rules": {"night_assessment_months": "a year"}},
+            "rules.night_assessment_months",
+            "not a whole number",
+        ),
+    ],
+    ids=["bad date", "no months", "not a number"],
+)
+def test_bad_health_assessment_values_are_refused_naming_the_field(change, field, message):
+    data = {
+        "start": "2026-01-05",
+        "weeks": 1,
+        "shifts": [{"id": "N", "hours": 10, "night": True}],
+        "demand": [],
+        "staff": [{"id": "a"}],
+        **change,
+    }
+    with pytest.raises(BadInput) as error:
+        load_problem(data)
+    assert error.value.field == field
+    assert message in error.value.message
 
 
 def test_a_leave_day_between_a_night_and_an_early_is_not_weekly_rest():

@@ -28,8 +28,9 @@ from probity.core.rostering.model import (
     Staff,
     fte_factor,
     night_overload,
+    night_work_barred,
     rest_between,
-    shift_refused,
+    shift_refused_on,
     target_minutes,
     unavailable_reason,
 )
@@ -53,6 +54,8 @@ RULES = {
     "average-48h": "at most 48 hours a week on average unless opted out (WTR reg. 4)",
     "night-average": "a night worker averages at most 8 hours in each 24, opt-out or not (reg. 6)",
     "night-hazard": "hazardous night work: at most 8 hours in any 24 with night work (reg. 6(7))",
+    "night-assessment": "no night work without a recent free health assessment offered, nor "
+    "against medical advice (reg. 7)",
     "max-shifts": "no more shifts of a type than the person's limit",
     "max-minutes": "no more than the person's maximum minutes in the horizon",
     "min-minutes": "at least the person's minimum minutes in the horizon",
@@ -137,9 +140,12 @@ def _person_violations(problem: Problem, roster: Roster, person: Staff) -> list[
         reason = unavailable_reason(problem, person, day)
         if reason:
             flag(reason, f"{shift.label} on {problem.day_label(day)}: {RULES[reason]}", day)
-        refused = shift_refused(person, shift)
+        refused = shift_refused_on(problem, person, day, shift)
         if refused:
-            flag(refused, f"{shift.label} on {problem.day_label(day)}: {RULES[refused]}", day)
+            why = RULES[refused]
+            if refused == "night-assessment":
+                why = night_work_barred(problem, person, day)
+            flag(refused, f"{shift.label} on {problem.day_label(day)}: {why}", day)
     _successions(problem, days, flag)
     _weekly_rest(problem, days, flag)
     _averages(problem, person, days, flag)
@@ -444,7 +450,15 @@ def _minutes(problem: Problem, roster: Roster, person: Staff) -> int:
 def night_eligible(problem: Problem) -> list[Staff]:
     """Staff who may work some night shift: the pool whose nights are shared fairly."""
     nights = [shift for shift in problem.shifts if shift.night]
-    return [p for p in problem.staff if any(shift_refused(p, s) is None for s in nights)]
+    return [
+        p
+        for p in problem.staff
+        if any(
+            shift_refused_on(problem, p, day, s) is None
+            for s in nights
+            for day in range(problem.horizon)
+        )
+    ]
 
 
 def weekend_eligible(problem: Problem) -> list[Staff]:

@@ -44,7 +44,7 @@ def prison_establishment(staff: int = 300, weeks: int = 8, seed: int = 1) -> Pro
     rng = random.Random(seed)
     start = datetime.date(2026, 1, 5)  # a Monday
     horizon = 7 * weeks
-    people = _prison_staff(rng, staff, horizon)
+    people = _prison_staff(rng, staff, horizon, start)
     cover = _prison_cover(staff, horizon, start)
     requests = _requests(rng, people, horizon, PRISON_SHIFTS, per_person=4)
     return Problem(
@@ -58,7 +58,9 @@ def prison_establishment(staff: int = 300, weeks: int = 8, seed: int = 1) -> Pro
     )
 
 
-def _prison_staff(rng: random.Random, count: int, horizon: int) -> list[Staff]:
+def _prison_staff(
+    rng: random.Random, count: int, horizon: int, start: datetime.date
+) -> list[Staff]:
     people = []
     index = 0
     while len(people) < count:
@@ -75,6 +77,8 @@ def _prison_staff(rng: random.Random, count: int, horizon: int) -> list[Staff]:
             "toil_days": frozenset({rng.randrange(horizon)}) if rng.random() < 0.2 else frozenset(),
             "opted_out_48h": rng.random() < 0.1,
             "night_worker": rng.random() < 0.2,
+            # offered on the first day, so reg. 7 leaves nights open for a year's roster
+            "night_assessment_offered": start,
         }
         kind = rng.random()
         if kind < 0.06 and len(people) + 2 <= count:  # a job share: two people, one post

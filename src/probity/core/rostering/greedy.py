@@ -18,7 +18,7 @@ from probity.core.rostering.model import (
     Staff,
     night_overload,
     rest_between,
-    shift_refused,
+    shift_refused_on,
     target_minutes,
     unavailable_reason,
 )
@@ -105,7 +105,9 @@ class _State:
 
     def may_work(self, roster: Roster, day: int, shift) -> bool:
         person, problem, limits = self.person, self.problem, self.person.limits
-        if unavailable_reason(problem, person, day) or shift_refused(person, shift):
+        if unavailable_reason(problem, person, day) or shift_refused_on(
+            problem, person, day, shift
+        ):
             return False
         if self.cap is not None and self.minutes + shift.length > self.cap:
             return False
@@ -208,7 +210,9 @@ def weekday_roster(problem: Problem) -> Roster:
         used: dict[str, int] = {}
         minutes = 0
         for first, length in runs(worked, True):
-            shift = _shift_for_run(problem, person, length, used, demand, index)
+            shift = _shift_for_run(
+                problem, person, range(first, first + length), used, demand, index
+            )
             if shift is None:
                 continue
             if person.limits.max_minutes is not None:
@@ -235,13 +239,13 @@ def _drop_short_runs(person: Staff, worked: list[bool]) -> None:
             worked[first + length] = False
 
 
-def _shift_for_run(problem, person, length, used, demand, index):
+def _shift_for_run(problem, person, run: range, used, demand, index):
     usable = [
         shift
         for shift in problem.shifts
-        if shift_refused(person, shift) is None
+        if all(shift_refused_on(problem, person, day, shift) is None for day in run)
         and shift.id not in shift.forbidden_next
-        and used.get(shift.id, 0) + length <= person.limits.max_shifts.get(shift.id, 10**9)
+        and used.get(shift.id, 0) + len(run) <= person.limits.max_shifts.get(shift.id, 10**9)
     ]
     if not usable:
         return None

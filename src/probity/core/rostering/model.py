@@ -12,8 +12,10 @@ Everything is plain, frozen dataclasses; days are indexes 0..horizon-1 counted f
   such as "OSG"); `under_weight` is paid per person short of preferred, `over_weight`
   per person above it.
 - `Staff`: contract, grade and skills, the agreed flexible-working `Arrangement`,
-  annualised hours, approved leave and TOIL, the 48-hour opt-out, an optional repeating
-  working `pattern`, and `Limits` (per-person limits as the NRP instances state them).
+  annualised hours, approved leave and TOIL, the 48-hour opt-out, night work (reg. 2 night
+  worker, hazardous, the free health assessment last offered, medical advice against it), an
+  optional repeating working `pattern`, and `Limits` (per-person limits as the NRP instances
+  state them).
 - `Request`: a wish to work (`on`) or not to work (`off`) a shift (or any shift when
   `shift` is None) on a day, with the weight paid when it is not honoured.
 - `Rules`: the Working Time Regulations settings and the weights of the soft goals.
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+
+from probity.core.concerns import add_months
 
 MINUTES_A_DAY = 1440
 FULL_TIME_MINUTES = 37 * 60  # a prison officer's full-time week (37 hours)
@@ -118,6 +122,12 @@ class Staff:
     # Night work with special hazards or heavy physical or mental strain (by risk assessment
     # or agreement): at most 8 hours' work in any 24 in which they work at night (reg. 6(7)).
     hazardous_night_work: bool = False
+    # The day a free health assessment was last offered (None = never): a night worker may
+    # work nights only within `Rules.night_assessment_months` of it (WTR reg. 7(1)).
+    night_assessment_offered: datetime.date | None = None
+    # A registered medical practitioner advised that night work harms their health: no night
+    # shifts (reg. 7(6): transferred to day work).
+    night_work_advised_against: bool = False
     pattern: tuple[str | None, ...] = ()
     limits: Limits = Limits()
 
@@ -150,7 +160,9 @@ class Rules:
     `night_average_minutes` (reg. 6: 8 hours in each 24) binds night workers over the same
     windows, each 24 hours of weekly rest left out of the count (reg. 6(5)), and no opt-out
     lifts it; it is also the most a night worker whose night work is hazardous may work in
-    any 24 hours with night work in them (reg. 6(7)), which needs shift start times.
+    any 24 hours with night work in them (reg. 6(7)), which needs shift start times;
+    `night_assessment_months` (reg. 7(1)) is how recently a night worker must have been
+    offered a free health assessment to work a night shift (None: not checked).
     """
 
     daily_rest_minutes: int | None = 11 * 60
@@ -158,6 +170,7 @@ class Rules:
     max_average_weekly_minutes: int | None = 48 * 60
     reference_weeks: int = 17
     night_average_minutes: int | None = 8 * 60
+    night_assessment_months: int | None = 12
     hours_weight: int = 1  # per started hour away from the contract or annualised target
     night_fairness_weight: int = 2  # per night (a full-time equivalent) between most and fewest
     weekend_fairness_weight: int = 2  # per weekend shift (FTE) between most and fewest
@@ -168,6 +181,7 @@ NRP_RULES = Rules(
     weekly_rest=False,
     max_average_weekly_minutes=None,
     night_average_minutes=None,
+    night_assessment_months=None,
     hours_weight=0,
     night_fairness_weight=0,
     weekend_fairness_weight=0,
@@ -245,6 +259,40 @@ def shift_refused(person: Staff, shift: ShiftType) -> str | None:
         return "arrangement-shifts"
     if person.limits.max_shifts.get(shift.id, 1) == 0:
         return "max-shifts"
+    return None
+
+
+def shift_refused_on(problem: Problem, person: Staff, day: int, shift: ShiftType) -> str | None:
+    """Why a person may not work a shift on a day (the rule's name), or None: a shift type
+    they may never work, or a night shift reg. 7 keeps them off that day."""
+    refused = shift_refused(person, shift)
+    if refused is None and shift.night and night_work_barred(problem, person, day):
+        return "night-assessment"
+    return refused
+
+
+def night_work_barred(problem: Problem, person: Staff, day: int) -> str | None:
+    """Why WTR reg. 7 keeps a person off night work on a day, in words, or None.
+
+    Reg. 7(1) bars assigning a worker to work that makes them a night worker, and keeping
+    a night worker on it, without the offer of a free health assessment (before they take
+    it up, then at regular intervals); it does not reach a day worker covering an
+    occasional night. So the interval binds staff flagged `night_worker` (reg. 2), whom the
+    manager flags as they are put on nights as a normal course. Medical advice against
+    night work (reg. 7(6)) keeps anyone so advised off every night shift.
+    """
+    if person.night_work_advised_against:
+        return "a registered medical practitioner advised against night work (reg. 7(6))"
+    months = problem.rules.night_assessment_months
+    if months is None or not person.night_worker:
+        return None
+    date = problem.date(day)
+    offered = person.night_assessment_offered
+    if offered is None or not add_months(date, -months) <= offered <= date:
+        return (
+            f"no free health assessment offered within {months} months before "
+            f"{date.isoformat()} (reg. 7)"
+        )
     return None
 
 

@@ -7,8 +7,8 @@ day numbers from 0 (the first day):
     start: 2026-01-05                  # first day of the roster
     weeks: 4                           # or days: 28
     rules: {daily_rest_hours: 11, weekly_rest: true, max_average_weekly_hours: 48,
-            night_average_hours: 8, reference_weeks: 17, hours_weight: 1, night_fairness_weight: 2,
-            weekend_fairness_weight: 2}
+            night_average_hours: 8, night_assessment_months: 12, reference_weeks: 17,
+            hours_weight: 1, night_fairness_weight: 2, weekend_fairness_weight: 2}
     shifts:
       - {id: E, name: Early, start: "07:00", hours: 8.5, not_followed_by: []}
       - {id: N, name: Night, start: "20:45", hours: 10.5, night: true, not_followed_by: [E]}
@@ -24,6 +24,8 @@ day numbers from 0 (the first day):
         opted_out_48h: false
         night_worker: false                       # 8 hours in 24 on average, no opt-out
         hazardous_night_work: false               # at most 8 hours in any 24 with night work
+        night_assessment_offered: 2025-11-03      # free health assessment last offered (reg. 7)
+        night_work_advised_against: false         # medical advice: no night shifts (reg. 7(6))
         leave: [2026-01-12, {from: 2026-01-20, to: 2026-01-23}]
         toil: [2026-01-15]
         pattern: [E, E, L, L, null, null, N]      # repeating from the first day
@@ -244,6 +246,12 @@ def _staff(item, field: str, calendar: _Calendar) -> Staff:
         opted_out_48h=bool(item.get("opted_out_48h", False)),
         night_worker=bool(item.get("night_worker", False)),
         hazardous_night_work=bool(item.get("hazardous_night_work", False)),
+        night_assessment_offered=(
+            None
+            if item.get("night_assessment_offered") is None
+            else _date(item["night_assessment_offered"], f"{field}.night_assessment_offered")
+        ),
+        night_work_advised_against=bool(item.get("night_work_advised_against", False)),
         pattern=tuple(None if s is None else str(s) for s in _as_list(pattern, f"{field}.pattern")),
         limits=_limits(item.get("limits") or {}, field),
     )
@@ -312,18 +320,22 @@ def _request(item, field: str, calendar: _Calendar) -> Request:
 def _rules(item: dict) -> Rules:
     defaults = Rules()
 
-    def hours(name: str, default: int | None) -> int | None:
+    def optional(name: str, default: int | None, read=_minutes) -> int | None:
+        """The value read; null switches the rule off; left out, the default."""
         if name not in item:
             return default
-        return None if item[name] is None else _minutes(item[name], f"rules.{name}")
+        return None if item[name] is None else read(item[name], f"rules.{name}")
 
     return Rules(
-        daily_rest_minutes=hours("daily_rest_hours", defaults.daily_rest_minutes),
+        daily_rest_minutes=optional("daily_rest_hours", defaults.daily_rest_minutes),
         weekly_rest=bool(item.get("weekly_rest", defaults.weekly_rest)),
-        max_average_weekly_minutes=hours(
+        max_average_weekly_minutes=optional(
             "max_average_weekly_hours", defaults.max_average_weekly_minutes
         ),
-        night_average_minutes=hours("night_average_hours", defaults.night_average_minutes),
+        night_average_minutes=optional("night_average_hours", defaults.night_average_minutes),
+        night_assessment_months=optional(
+            "night_assessment_months", defaults.night_assessment_months, _int
+        ),
         reference_weeks=_int(
             item.get("reference_weeks", defaults.reference_weeks), "rules.reference_weeks"
         ),

@@ -9,7 +9,8 @@
     result.conflicts       # when infeasible: the rules that cannot all hold, in words
 
 Formulation: one boolean x[person, day, shift] for each shift a person may work at all
-(leave, days off, fixed rest days, term-time and refused shift types never get a variable),
+(leave, days off, fixed rest days, term-time, refused shift types and nights reg. 7 bars
+never get a variable),
 at most one a day; each cover line as count + short - extra == preferred with weighted
 slack variables; successions and daily rest as "shift s on day d excludes every shift it
 may not precede on day d+1" (one constraint per s, not per pair); weekly rest and the
@@ -83,7 +84,7 @@ from probity.core.rostering.model import (
     fte_factor,
     night_overload,
     rest_between,
-    shift_refused,
+    shift_refused_on,
     target_minutes,
     unavailable_reason,
 )
@@ -319,19 +320,18 @@ class _RosterModel:
         problem = self.problem
         self.work: list[list] = []
         for e, person in enumerate(self.people):
-            refused = {s.id: shift_refused(person, s) for s in problem.shifts}
             days = []
             for day in range(problem.horizon):
                 absent = unavailable_reason(problem, person, day)
                 shifts = []
                 for shift in problem.shifts:
-                    reason = absent or refused[shift.id]
-                    if reason and not self.explain:
+                    refused = shift_refused_on(problem, person, day, shift)
+                    if (absent or refused) and not self.explain:
                         continue
                     var = self.model.new_bool_var("")
                     self.x[e, day, shift.id] = var
                     shifts.append(var)
-                    for why in {absent, refused[shift.id]} - {None}:
+                    for why in {absent, refused} - {None}:
                         key, text = self._person_rule(why, person, _reason_detail(why, person))
                         self._hard(self.model.add(var == 0), key, text)
                 days.append(self._works(shifts, person.id, day))

@@ -26,6 +26,10 @@ def validate_problem(problem: Problem) -> None:
         raise BadInput("rules.max_average_weekly_hours", "must be more than 0")
     if rules.night_average_minutes is not None and rules.night_average_minutes <= 0:
         raise BadInput("rules.night_average_hours", "must be more than 0")
+    if rules.night_assessment_months is not None and rules.night_assessment_months <= 0:
+        raise BadInput(
+            "rules.night_assessment_months", "must be more than 0 (or null: not checked)"
+        )
     if rules.reference_weeks < 1:
         raise BadInput("rules.reference_weeks", "must be at least 1")
 
