@@ -112,6 +112,109 @@ def test_problem_for_refuses_a_start_that_is_not_a_monday(setup):
     assert error.value.field == "start"
 
 
+# --- night work (Working Time Regulations reg. 2, 6(7) and 7) -----------------------------------
+
+
+def _night_work_answers(offered: datetime.date | None, *applies) -> dict:
+    parts = {"day": "", "month": "", "year": ""}
+    if offered is not None:
+        parts = {"day": offered.day, "month": offered.month, "year": offered.year}
+    return {
+        "applies": list(applies),
+        **{f"night_assessment_offered-{part}": str(value) for part, value in parts.items()},
+    }
+
+
+def test_the_night_work_page_saves_and_shows_the_change_for_the_next_roster(setup, client):
+    team, people = setup
+    client.force_login(people["manager"].user)
+    week_page = client.get(f"/rostering/teams/{team.pk}/weeks/{MONDAY}").content.decode()
+    assert f"/rostering/teams/{team.pk}/night-work" in week_page
+    listing = client.get(f"/rostering/teams/{team.pk}/night-work").content.decode()
+    assert listing.count("Never") == 3  # nobody has been offered a health assessment yet
+    change = f"/rostering/teams/{team.pk}/night-work/{people['a'].pk}"
+    assert "A's night work" in client.get(change).content.decode()
+    offered = MONDAY - datetime.timedelta(days=70)
+    answer = client.post(
+        change, _night_work_answers(offered, "night_worker", "night_work_advised_against")
+    )
+    assert answer.status_code == 302
+    listing = client.get(answer["Location"]).content.decode()
+    assert f"{offered:%-d %B %Y}" in listing and listing.count("Never") == 2
+    details = people["a"].rostering
+    details.refresh_from_db()
+    assert details.night_worker and details.night_work_advised_against
+    assert not details.hazardous_night_work
+    staff = {s.name: s for s in problem_for(team, MONDAY, 1).problem.staff}
+    assert staff["A"].night_assessment_offered == offered
+    assert staff["A"].night_worker and staff["A"].night_work_advised_against
+    (entry,) = AuditEntry.objects.filter(object_type=object_type(details))
+    assert entry.action == "staff_details.night_work_changed"
+    assert entry.actor == people["manager"].user
+    assert entry.details["changed"] == [
+        "night_assessment_offered",
+        "night_work_advised_against",
+        "night_worker",
+    ]  # the fields changed, not the medical advice itself
+
+
+def test_saving_the_same_night_work_again_records_no_change(setup, client):
+    team, people = setup
+    client.force_login(people["manager"].user)
+    change = f"/rostering/teams/{team.pk}/night-work/{people['b'].pk}"
+    assert client.post(change, _night_work_answers(None)).status_code == 302
+    assert not AuditEntry.objects.filter(action="staff_details.night_work_changed").exists()
+
+
+def test_only_the_teams_managers_may_see_or_change_night_work(setup, client):
+    team, people = setup
+    change = f"/rostering/teams/{team.pk}/night-work/{people['b'].pk}"
+    answers = _night_work_answers(None, "night_work_advised_against")
+    for who in ("a", "outsider"):
+        client.force_login(people[who].user)
+        assert client.get(f"/rostering/teams/{team.pk}/night-work").status_code == 404
+        assert client.post(change, answers).status_code == 404
+    client.force_login(people["manager"].user)  # someone not on the team is not theirs
+    elsewhere = f"/rostering/teams/{team.pk}/night-work/{people['outsider'].pk}"
+    assert client.post(elsewhere, answers).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.night_work_update(
+            actor=people["a"], person=people["b"], night_worker=False,
+            hazardous_night_work=False, night_assessment_offered=None,
+            night_work_advised_against=True,
+        )  # fmt: skip
+    people["b"].rostering.refresh_from_db()
+    assert not people["b"].rostering.night_work_advised_against
+    assert not AuditEntry.objects.filter(action="staff_details.night_work_changed").exists()
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ({"day": "31", "month": "2", "year": "2026"}, "must be a real date"),
+        ({"day": "3", "month": "", "year": "2026"}, "must include a month"),
+        ({"day": "1", "month": "1", "year": "2999"}, "must be today or in the past"),
+    ],
+    ids=["not a date", "no month", "in the future"],
+)
+def test_a_bad_health_assessment_date_is_shown_as_an_error(setup, client, date, message):
+    team, people = setup
+    client.force_login(people["manager"].user)
+    answer = client.post(
+        f"/rostering/teams/{team.pk}/night-work/{people['a'].pk}",
+        {
+            "applies": ["night_worker"],
+            **{f"night_assessment_offered-{k}": v for k, v in date.items()},
+        },
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 422
+    assert "There is a problem" in page and 'href="#night_assessment_offered-day"' in page
+    assert f"The date a free health assessment was last offered {message}" in page
+    people["a"].rostering.refresh_from_db()
+    assert not people["a"].rostering.night_worker  # nothing saved
+
+
 # --- solving, publishing, repairing -------------------------------------------------------------
 
 

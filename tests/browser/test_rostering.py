@@ -92,3 +92,22 @@ def test_solving_sickness_and_request_pages_are_accessible(page, live_server):
     assert_accessible(page)
     page.goto("/rostering/swaps")
     assert_accessible(page)
+
+
+def test_the_night_work_pages_are_accessible_with_an_error_then_saved(page, live_server):
+    team, people = wing()
+    _sign_in(page, live_server, people["manager"].user)
+    page.goto(f"/rostering/teams/{team.pk}/night-work")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change A's night work").click()
+    page.get_by_label("Night worker", exact=False).check()
+    page.get_by_label("Day", exact=True).fill("31")
+    page.get_by_label("Month", exact=True).fill("2")
+    page.get_by_label("Year", exact=True).fill("2026")
+    page.get_by_role("button", name="Save night work").click()
+    assert page.get_by_role("alert").is_visible()  # the error summary
+    assert_accessible(page)
+    page.get_by_label("Day", exact=True).fill("3")
+    page.get_by_role("button", name="Save night work").click()
+    assert page.get_by_text("3 February 2026").is_visible()
+    assert_accessible(page)

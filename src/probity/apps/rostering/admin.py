@@ -41,8 +41,15 @@ class RosteredTeamAdmin(admin.ModelAdmin):
 
 @admin.register(StaffDetails)
 class StaffDetailsAdmin(SimpleHistoryAdmin):
-    list_display = ("person", "grade", "contracted_hours", "opted_out_48h", "night_worker")
-    list_filter = ("grade", "night_worker", "hazardous_night_work")
+    list_display = (
+        "person",
+        "grade",
+        "contracted_hours",
+        "opted_out_48h",
+        "night_worker",
+        "night_assessment_offered",
+    )
+    list_filter = ("grade", "night_worker", "hazardous_night_work", "night_work_advised_against")
     search_fields = ("person__name", "person__staff_number")
 
 

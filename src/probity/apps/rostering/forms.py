@@ -1,5 +1,6 @@
-"""The rostering pages' questions, checked field by field with GOV.UK messages. Days are chosen
-from the roster's own days (a list), so a date can never be mistyped."""
+"""The rostering pages' questions, checked field by field with GOV.UK messages. Days in a roster
+are chosen from the roster's own days (a list), so they can never be mistyped; the one date
+typed in, when a health assessment was offered, is a GOV.UK date input."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime
 
 from django import forms
 
-from probity.apps.registers.forms import RegistersForm
+from probity.apps.registers.forms import DateInput, RegistersForm
 from probity.apps.rostering.problems import MAX_WEEKS
 from probity.apps.rostering.services import MAX_SECONDS
 
@@ -196,3 +197,59 @@ class ShiftRequestForm(RegistersForm):
 
     def work_items(self) -> list[dict]:
         return self.items("work", self.fields["work"].choices)
+
+
+NIGHT_WORK_FLAGS = (
+    (
+        "night_worker",
+        "Night worker: works at least 3 hours of night time as a normal course (reg. 2)",
+    ),
+    (
+        "hazardous_night_work",
+        "Their night work has special hazards or heavy physical or mental strain (reg. 6(7))",
+    ),
+    (
+        "night_work_advised_against",
+        "A registered medical practitioner advised that night work harms their health (reg. 7(6))",
+    ),
+)
+
+
+class NightWorkForm(RegistersForm):
+    """A person's night work under the Working Time Regulations: what applies to them, and
+    when a free health assessment was last offered (blank: never)."""
+
+    applies = forms.MultipleChoiceField(
+        required=False,
+        choices=NIGHT_WORK_FLAGS,
+        error_messages={"invalid_choice": "Select from the list"},
+    )
+    date_fields = ("night_assessment_offered",)
+
+    def __init__(self, *args, details=None, **kwargs):
+        if details is not None:
+            kwargs["initial"] = {
+                "applies": [name for name, _ in NIGHT_WORK_FLAGS if getattr(details, name)]
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["night_assessment_offered"] = forms.CharField(required=False)
+        self.night_assessment_offered_input = DateInput(
+            self.data if self.is_bound else None,
+            "night_assessment_offered",
+            "the date a free health assessment was last offered",
+            initial=details and details.night_assessment_offered,
+        )
+
+    def applies_items(self) -> list[dict]:
+        return self.items("applies", NIGHT_WORK_FLAGS)
+
+    def clean_night_assessment_offered(self) -> datetime.date | None:
+        return self.night_assessment_offered_input.clean(required=False)
+
+    def changes(self) -> dict:
+        """The service's keyword arguments from the cleaned answers."""
+        chosen = set(self.cleaned_data["applies"])
+        return {
+            **{name: name in chosen for name, _ in NIGHT_WORK_FLAGS},
+            "night_assessment_offered": self.cleaned_data["night_assessment_offered"],
+        }

@@ -163,6 +163,17 @@ class StaffDetails(models.Model):
         help_text="Night work with special hazards or heavy physical or mental strain: at most "
         "8 hours' work in any 24 with night work in them (Working Time Regulations)",
     )
+    night_assessment_offered = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When a free health assessment was last offered: a night worker works nights "
+        "only within 12 months of it (Working Time Regulations reg. 7(1))",
+    )
+    night_work_advised_against = models.BooleanField(
+        default=False,
+        help_text="A registered medical practitioner advised that night work harms their health: "
+        "no night shifts (Working Time Regulations reg. 7(6))",
+    )
 
     history = HistoricalRecords()
 

@@ -185,6 +185,8 @@ def _staff(person: Person, calendar: _Calendar, shifts, absences: dict, flexible
         opted_out_48h=details.opted_out_48h,
         night_worker=details.night_worker,
         hazardous_night_work=details.hazardous_night_work,
+        night_assessment_offered=details.night_assessment_offered,
+        night_work_advised_against=details.night_work_advised_against,
         pattern=_pattern(details, calendar.start),
     )
 

@@ -1,4 +1,5 @@
-"""Writes: solve, repair and publish rosters, record sickness, and swap shifts.
+"""Writes: solve, repair and publish rosters, record sickness, swap shifts, and record each
+person's night work (the Working Time Regulations' night worker, hazards, health assessment).
 
 Each change: check permission → lock the row and move the state machine in a transaction →
 audit_record → email after commit (registers' notify). Bad input raises BadInput naming the
@@ -40,6 +41,7 @@ from probity.apps.rostering.models import (
     RosterStatus,
     ShiftRequest,
     ShiftType,
+    StaffDetails,
     SwapRequest,
     SwapStatus,
 )
@@ -248,10 +250,7 @@ def sickness_record(
     *, person: Person, first_day: datetime.date, last_day: datetime.date, actor: Any
 ) -> Absence:
     """A manager records that someone is sick; the roster shows the gaps until repaired."""
-    manager = _person(actor)
-    team = selectors.team_of(person)
-    if team is None or not selectors.may_manage(manager, team):
-        raise PermissionDenied("Only the person's team managers can record their sickness.")
+    manager = _team_manager(actor, person, "record their sickness")
     if last_day < first_day:
         raise BadInput("last_day", "must be on or after the first day")
     with transaction.atomic():
@@ -269,6 +268,46 @@ def sickness_record(
             details={"person": person.pk, "kind": "sick", "days": (last_day - first_day).days + 1},
         )
     return absence
+
+
+def night_work_update(
+    *,
+    actor: Any,
+    person: Person,
+    night_worker: bool,
+    hazardous_night_work: bool,
+    night_assessment_offered: datetime.date | None,
+    night_work_advised_against: bool,
+) -> StaffDetails:
+    """A team manager records someone's night work, which the next roster keeps to: a night
+    worker (WTR reg. 2), hazardous night work (reg. 6(7)), when a free health assessment was
+    last offered (reg. 7(1)) and medical advice against night work (reg. 7(6)). The audit
+    entry names the fields changed, not their values (medical advice is health data)."""
+    manager = _team_manager(actor, person, "change their night work")
+    if night_assessment_offered is not None and night_assessment_offered > timezone.localdate():
+        raise BadInput("night_assessment_offered", "The date offered must be today or in the past")
+    wanted = {
+        "night_worker": night_worker,
+        "hazardous_night_work": hazardous_night_work,
+        "night_assessment_offered": night_assessment_offered,
+        "night_work_advised_against": night_work_advised_against,
+    }
+    with transaction.atomic():
+        details = StaffDetails.objects.select_for_update().filter(person=person).first()
+        if details is None:
+            raise BadInput("person", f"{person.name} is not rostered")
+        changed = sorted(name for name, value in wanted.items() if getattr(details, name) != value)
+        if changed:
+            for name in changed:
+                setattr(details, name, wanted[name])
+            _save(details, manager.user)
+            audit_record(
+                actor=manager.user,
+                action="staff_details.night_work_changed",
+                obj=details,
+                details={"person": person.pk, "changed": changed},
+            )
+    return details
 
 
 def shift_request_add(
@@ -557,6 +596,15 @@ def _exchange(roster: Roster, swap: SwapRequest) -> None:
 
 def _managers(team: RosteredTeam) -> list[Person]:
     return list(Person.objects.filter(pk__in=selectors.team_manager_ids(team)))
+
+
+def _team_manager(actor: Any, person: Person, doing: str) -> Person:
+    """The actor, who must manage (or plan) the person's rostered team."""
+    manager = _person(actor)
+    team = selectors.team_of(person)
+    if team is None or not selectors.may_manage(manager, team):
+        raise PermissionDenied(f"Only the person's team managers can {doing}.")
+    return manager
 
 
 def _person(actor: Any) -> Person:

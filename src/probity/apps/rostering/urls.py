@@ -13,6 +13,12 @@ urlpatterns = [
     path("rostering/teams/<int:pk>/weeks/<str:week>", views.week, name="week"),
     path("rostering/teams/<int:pk>/solve", views.solve, name="solve"),
     path("rostering/teams/<int:pk>/sickness", views.sickness, name="sickness"),
+    path("rostering/teams/<int:pk>/night-work", views.night_work, name="night_work"),
+    path(
+        "rostering/teams/<int:pk>/night-work/<int:person>",
+        views.night_work_change,
+        name="night_work_change",
+    ),
     path("rostering/rosters/<int:pk>", views.roster, name="roster"),
     path("rostering/rosters/<int:pk>/progress.json", views.progress, name="progress"),
     path("rostering/rosters/<int:pk>/publish", views.publish, name="publish"),

@@ -1,6 +1,7 @@
-"""Rostering pages: the manager's grid by team and week, solving and repairing, my shifts on a
-phone, shift swaps, and exports. Views stay thin: selectors read and decide who may see what
-(anyone else gets 404, never a hint), services change; BadInput becomes an error on the page."""
+"""Rostering pages: the manager's grid by team and week, solving and repairing, the team's
+night work (Working Time Regulations), my shifts on a phone, shift swaps, and exports. Views
+stay thin: selectors read and decide who may see what (anyone else gets 404, never a hint),
+services change; BadInput becomes an error on the page."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from probity.apps.rostering import exports, selectors, services
 from probity.apps.rostering.forms import (
     AnswerForm,
     DecisionForm,
+    NightWorkForm,
     ShiftRequestForm,
     SicknessForm,
     SolveForm,
@@ -202,6 +204,37 @@ def sickness(request, pk: int):
             return redirect("rostering:roster", pk=roster.pk)
     context = {"team": found, "published": published, "form": form}
     return render(request, "rostering/sickness.html", context, status=422 if form.errors else 200)
+
+
+@require_safe
+@signed_in
+def night_work(request, pk: int):
+    """Each rostered person's night work, for the team's managers to check and change."""
+    found = _managed_team(request, pk)
+    context = {"team": found, "people": selectors.rostered_staff(found).select_related("rostering")}
+    return render(request, "rostering/night_work.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def night_work_change(request, pk: int, person: int):
+    found = _managed_team(request, pk)
+    member = get_object_or_404(
+        selectors.rostered_staff(found).select_related("rostering"), pk=person
+    )
+    form = NightWorkForm(
+        request.POST if request.method == "POST" else None, details=member.rostering
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.night_work_update(actor=request.person, person=member, **form.changes())
+        except BadInput as problem:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        else:
+            return redirect("rostering:night_work", pk=found.pk)
+    context = {"team": found, "member": member, "form": form}
+    status = 422 if form.errors else 200
+    return render(request, "rostering/night_work_change.html", context, status=status)
 
 
 # --- one roster version -------------------------------------------------------------------------
