@@ -1,8 +1,11 @@
 """Fixed shift, TBSR and DLFR on the same demand and staff: every model's roster keeps every
 rule (the checker counts 0 violations) and the metrics a governor compares are all there."""
 
+import dataclasses
+
 from probity.core.rostering.compare import compare, self_rostered_choices
 from probity.core.rostering.generate import prison_establishment
+from probity.core.rostering.model import night_work_barred
 from probity.core.rostering.report import METRIC_LABELS, format_comparison
 
 
@@ -28,3 +31,19 @@ def test_self_rostered_choices_honour_leave_and_wishes_for_days_off():
             if shift is not None:
                 assert day not in person.leave_days
                 assert (person.id, day) not in off
+
+
+def test_self_rostered_choices_keep_off_nights_reg_7_bars():
+    # Night workers never offered a free health assessment, and one advised against nights.
+    problem = prison_establishment(staff=24, weeks=2, seed=3)
+    barred = [
+        dataclasses.replace(p, night_assessment_offered=None) if p.night_worker else p
+        for p in problem.staff
+    ]
+    barred[0] = dataclasses.replace(barred[0], night_work_advised_against=True)
+    problem = dataclasses.replace(problem, staff=tuple(barred))
+    choices = self_rostered_choices(problem)
+    for person in problem.staff:
+        for day, shift in enumerate(choices.assignments[person.id]):
+            if shift is not None and problem.shift(shift).night:
+                assert not night_work_barred(problem, person, day), (person.id, day)

@@ -28,6 +28,7 @@ from probity.core.rostering.model import (
     Roster,
     Staff,
     shift_refused,
+    shift_refused_on,
     target_minutes,
     unavailable_reason,
 )
@@ -105,7 +106,7 @@ def _without_absences(person: Staff) -> Staff:
 def self_rostered_choices(problem: Problem, seed: int = 0) -> Roster:
     """What each person would pick alone: their on-requests, then their favourite shift on
     the days they like (weekdays before weekends), up to their contract; never on leave or
-    an off-request, at most 5 days in a row."""
+    an off-request, nor a shift they may not work that day, at most 5 days in a row."""
     roster = Roster.empty(problem)
     wishes_off = {(r.staff, r.day) for r in problem.requests if not r.on}
     for person in problem.staff:
@@ -122,7 +123,7 @@ def self_rostered_choices(problem: Problem, seed: int = 0) -> Roster:
         budget = target_minutes(problem, person)
         for request in problem.requests:
             mine = request.staff == person.id and request.on and request.shift
-            if mine and _may_pick(problem, person, days, request.day):
+            if mine and _may_pick(problem, person, days, request.day, request.shift):
                 days[request.day] = request.shift
                 budget -= problem.shift(request.shift).length
         order = sorted(
@@ -132,15 +133,19 @@ def self_rostered_choices(problem: Problem, seed: int = 0) -> Roster:
         for day in order:
             if budget < favourite.length / 2:
                 break
-            if (person.id, day) in wishes_off or not _may_pick(problem, person, days, day):
+            if (person.id, day) in wishes_off or not _may_pick(
+                problem, person, days, day, favourite.id
+            ):
                 continue
             days[day] = favourite.id
             budget -= favourite.length
     return roster
 
 
-def _may_pick(problem: Problem, person: Staff, days: list, day: int) -> bool:
+def _may_pick(problem: Problem, person: Staff, days: list, day: int, shift: str) -> bool:
     if days[day] is not None or unavailable_reason(problem, person, day):
+        return False
+    if shift_refused_on(problem, person, day, problem.shift(shift)):
         return False
     run = 1
     for step in (-1, 1):
