@@ -18,9 +18,8 @@ price-and-branch, done with OR-Tools' own parts:
    Lagrangian bound), valid for the full problem since the coupling rules and the fairness
    spread left out here only add cost;
 4. a dive then fixes the people whose LP roster is most nearly whole (keeping job-share
-   partners off the days fixed), re-prices the rest and repeats, and a limited discrepancy
-   search goes back up it to try the next columns: the start roster the full model is
-   hinted with. (Choosing one column per person with CP-SAT or SCIP over the
+   partners off the days fixed), re-prices the rest and repeats: the start roster the full
+   model is hinted with. (Choosing one column per person with CP-SAT or SCIP over the
    columns priced did far worse: 2,110 against 1,300 on Instance8.)
 5. the duals of the best bound also give `ReducedCostCut`, which the full model adds.
 
@@ -49,12 +48,6 @@ COLUMNS_PER_PRICING = 5  # improving rosters kept from one pricing solve
 CONVERGE_SHARE = 0.75  # of the time, at most, for the LP before the dive starts
 DIVE_STEP = 0.1  # of the people not yet fixed, fixed at each step of the dive
 DIVE_ROUNDS = 3  # pricing rounds after each step
-# After the first dive: other columns tried at most this many times along a path, and only in
-# its first steps. On Instance8 this took first dives of 1,506-1,516 to 1,314-1,411 in 54 s
-# (and 1,311 to 1,307); going back deeper in the dive, or pruning nodes whose LP was a share
-# of the gap above the bound, found less.
-MAX_DISCREPANCY = 2
-MAX_DEPTH = 2  # steps taken back along one path of the search after the first dive
 QUICK_PRICING = 0.05  # seconds a person, while the LP falls fast
 FAST_FALL = 0.02  # a round that cuts the LP value by this share
 PRICING = 5.0  # seconds a person, at most, otherwise
@@ -141,88 +134,36 @@ def generate(
             master.add(pricer.e, priced.columns)
         run.until(started + converge_share * seconds, bound=True)
         try:
-            picks = _Dive(master, pricers, run, deadline).search(generation.bound)
-            if picks is not None:
-                generation.roster = master.roster(picks)
+            _dive(master, pricers, run, deadline)
+            generation.roster = master.roster()
         except _NoRoster:
             pass  # the full model starts from its own roster
     generation.seconds = time.monotonic() - started
     return generation
 
 
-class _Dive:
+def _dive(master: _Master, pricers: list[_Pricer], run: _Rounds, deadline: float) -> None:
     """Fix the people whose LP roster is most nearly whole, re-price the others, repeat;
-    fixing more at a time when the time left would not last at the present pace.
-
-    With time left after the first dive, search on by limited discrepancy (Sadykov et al.,
-    "Primal heuristics for branch and price", 2019): go back up the dive and fix the next
-    heaviest columns instead, the ones fixed before being barred from that subtree, at most
-    `MAX_DISCREPANCY` times along a path; a node whose LP cannot beat the best roster found
-    is left. Without job-share partners only: blocking a partner changes their pricer for
-    good, so it cannot be taken back."""
-
-    def __init__(self, master: _Master, pricers: list[_Pricer], run: _Rounds, deadline: float):
-        self.master, self.pricers, self.run, self.deadline = master, pricers, run, deadline
-        self.most = 0 if master.partners else MAX_DISCREPANCY
-        self.step_seconds = 0.0
-        self.best_value = math.inf
-        self.best: dict[int, int] | None = None
-        self.target = -math.inf
-
-    def search(self, bound: float | None) -> dict[int, int] | None:
-        """Each person's column in the best roster found (None if the dive found none);
-        the search stops early at a roster costing the bound rounded up."""
-        if bound is not None:
-            self.target = math.ceil(bound - EPSILON)
-        self._node(frozenset(), 0, 0)
-        return self.best
-
-    def _node(self, tabu: frozenset, discrepancies: int, depth: int) -> None:
-        value, _ = self.master.solve_lp()
-        if value > self.best_value - 1 + EPSILON:  # it cannot beat the best roster found
-            return
-        if not self.master.unfixed:
-            self.best_value, self.best = value, dict(self.master.chosen)
-            return
-        attempts = self.most - discrepancies + 1 if depth < MAX_DEPTH else 1
-        for attempt in range(attempts):
-            if self.best is not None and self._over():
-                return
-            fixed, tried = self._step(tabu)
-            if fixed:
-                self._node(tabu, discrepancies + attempt, depth + 1)
-            for e in fixed:
-                self.master.unfix(e)
-            if not tried - tabu:  # nothing fixed was a choice: no other way on from here
-                return
-            tabu = tabu | tried
-
-    def _over(self) -> bool:
-        return time.monotonic() > self.deadline or self.best_value <= self.target
-
-    def _step(self, tabu: frozenset) -> tuple[list[int], frozenset]:
-        """Fix one step of people; returns them, and the columns chosen that were a choice."""
-        master, began = self.master, time.monotonic()
+    fixing more at a time when the time left would not last at the present pace."""
+    step_seconds = 0.0
+    while master.unfixed:
+        began = time.monotonic()
         master.solve_lp()
-        weights = master.heaviest(tabu)
+        weights = master.heaviest()
         settled = [e for e, (_, weight) in weights.items() if weight > 1 - FIXED]
-        left = self.deadline - began
+        left = deadline - began
         if left <= 0:
             settled = list(weights)
         ranked = sorted(weights, key=lambda e: -weights[e][1])
-        steps_left = max(1.0, left / self.step_seconds) if self.step_seconds else math.inf
+        steps_left = max(1.0, left / step_seconds) if step_seconds else math.inf
         step = max(math.ceil(DIVE_STEP * len(weights)), math.ceil(len(weights) / steps_left))
-        fixed = []
         for e in set(settled) | set(ranked[:step]):
             if not master.allowed(e, weights[e][0]):  # a partner fixed this step clashes
                 continue
-            fixed.append(e)
             for partner in master.fix(e, weights[e][0]):
-                _block(self.pricers[partner], master, master.fixed_days(e))
-        self.run.until(self.deadline, rounds=DIVE_ROUNDS)
-        self.step_seconds = time.monotonic() - began
-        tried = frozenset((e, weights[e][0]) for e in fixed if e not in settled)
-        return fixed, tried
+                _block(pricers[partner], master, master.fixed_days(e))
+        run.until(deadline, rounds=DIVE_ROUNDS)
+        step_seconds = time.monotonic() - began
 
 
 def _block(pricer: _Pricer, master: _Master, days: list[int]) -> None:
@@ -448,19 +389,13 @@ class _Master:
         self.mu = [row.dual_value() for row in self.convex]
         return self.lp.Objective().Value(), duals
 
-    def heaviest(self, barred: frozenset = frozenset()) -> dict[int, tuple[int, float]]:
-        """For each unfixed person, their column with the most LP weight (of those not
-        barred), and that weight."""
+    def heaviest(self) -> dict[int, tuple[int, float]]:
+        """For each unfixed person, their column with the most LP weight, and that weight."""
         found = {}
         for e in self.unfixed:
-            values = {
-                j: var.solution_value()
-                for j, var in enumerate(self.vars[e])
-                if (e, j) not in barred and var.ub() > 0
-            }
-            if values:
-                best = max(values, key=values.__getitem__)
-                found[e] = (best, values[best])
+            values = [var.solution_value() for var in self.vars[e]]
+            best = max(range(len(values)), key=values.__getitem__)
+            found[e] = (best, values[best])
         return found
 
     def fix(self, e: int, j: int) -> list[int]:
@@ -479,12 +414,6 @@ class _Master:
                     var.SetUb(0)
         return partners
 
-    def unfix(self, e: int) -> None:
-        for var in self.vars[e]:
-            var.SetUb(self.lp.infinity())
-        del self.chosen[e]
-        self.unfixed.add(e)
-
     def allowed(self, e: int, j: int) -> bool:
         return self.vars[e][j].ub() > 0
 
@@ -492,8 +421,8 @@ class _Master:
         column = self.columns[e][self.chosen[e]]
         return [day for day, shift in enumerate(column.days) if shift is not None]
 
-    def roster(self, picks: dict[int, int]) -> Roster:
-        return self._roster([picks[e] for e in range(len(self.problem.staff))])
+    def roster(self) -> Roster:
+        return self._roster([self.chosen[e] for e in range(len(self.problem.staff))])
 
     def first_roster(self) -> Roster:
         """Each person's first column: their own cheapest roster."""

@@ -24,12 +24,15 @@ largest `max_weekends` weekends.
 
 Search, first: where the cover is all soft and the solve has `COLUMNS_SECONDS` or more,
 column generation (`colgen`) takes `columns_share` of the time. It gives a start roster and
-a proven lower bound, which is added as a row (objective >= bound) so CP-SAT stops once it
-reaches it, and reduced-cost cuts that keep each person's roster near what the LP's duals
-allow a roster no dearer than the start one. CP-SAT then runs in spells; after each spell
-that found a cheaper roster the cuts are tightened to its cost and the next spell starts
-from it. On the Curtois & Qu instances this took Instance8 from 1.23 to about 1.01-1.08 of
-the best known in 60 s, and proves Instances 1 and 4 optimal within seconds.
+a proven lower bound. `windows.improve_in_windows` then re-solves the start roster a window
+of days at a time for `WINDOWS_SHARE` of the time left. The bound is added as a row
+(objective >= bound) so CP-SAT stops once it reaches it, with reduced-cost cuts that keep
+each person's roster near what the LP's duals allow a roster no dearer than the improved
+one. CP-SAT then runs in spells; after each spell that found a cheaper roster the cuts are
+tightened to its cost and the next spell starts from it. On the Curtois & Qu instances this
+took Instance8 from 1.23 to 1.003-1.011 of the best known in 60 s (1.01-1.08 without the
+windows) and Instance14 to its optimum, and proves Instances 1 and 4 optimal within
+seconds.
 
 Otherwise: the greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster`
 when only that one keeps every rule) is the hint when it keeps every hard rule. A hinted
@@ -89,12 +92,14 @@ from probity.core.rostering.model import (
     unavailable_reason,
 )
 from probity.core.rostering.validate import validate_problem
+from probity.core.rostering.windows import improve_in_windows
 
 DEFAULT_CHANGE_WEIGHT = 1000
 # Of the time, for column generation's start roster (when it applies). Its LP must settle
 # before the dive: on Instance14 that takes about 37 s, and 60 s runs came within 5% of the
 # best known in 1 of 6 with 0.8, against 7 of 9 with 0.9 (twice 1,278, proven optimal).
 COLUMNS_SHARE = 0.9
+WINDOWS_SHARE = 0.75  # of the time left after column generation, for improve_in_windows
 TIGHTEN_SPELL = 5.0  # seconds, at least, between tightenings of the reduced-cost cuts
 COLUMNS_SECONDS = 10.0  # the shortest solve that column generation is tried on
 BOUND_TOLERANCE = 0.01  # LP round-off allowed for when the column bound is made an integer
@@ -155,13 +160,14 @@ def solve(
         model.add_period(period)
     elif hint is None and columns_share > 0 and model.suits_columns(seconds):
         generation = generate(problem, seconds * columns_share, workers=workers, log=log)
-    if generation is not None and generation.bound is not None:
-        model.add_lower_bound(math.ceil(generation.bound - BOUND_TOLERANCE))
     if hint is None:
         start = _valid_start(problem, generation)
-        hint = start and start[0]
         if start and generation is not None and generation.cut is not None:
+            start = _improve_in_windows(model, start, generation, started + seconds, workers, seed)
             model.add_reduced_cost_cuts(generation.cut, start[1].objective)
+        hint = start and start[0]
+    if generation is not None and generation.bound is not None:
+        model.add_lower_bound(math.ceil(generation.bound - BOUND_TOLERANCE))
     if hint is not None:
         model.add_hint(hint)
     spent = time.monotonic() - started
@@ -175,6 +181,25 @@ def solve(
     if result.status == "infeasible" and explain:
         result.conflicts = explain_infeasible(problem, seconds=seconds)
     return result
+
+
+def _improve_in_windows(
+    model: _RosterModel,
+    start: tuple[Roster, Check],
+    generation: Generation,
+    end: float,
+    workers: int,
+    seed: int,
+) -> tuple[Roster, Check]:
+    """Column generation's roster improved a window of days at a time, for `WINDOWS_SHARE`
+    of the time left; CP-SAT has the rest, to improve it further or prove it optimal."""
+    deadline = time.monotonic() + WINDOWS_SHARE * (end - time.monotonic())
+    model.minimize()
+    floor = math.ceil(generation.cut.bound - BOUND_TOLERANCE)
+    roster, _ = improve_in_windows(
+        model, start[0], start[1].objective, deadline, floor, workers=workers, seed=seed
+    )
+    return roster, check(model.problem, roster)
 
 
 def _valid_start(problem: Problem, generation: Generation | None) -> tuple[Roster, Check] | None:
@@ -702,7 +727,7 @@ class _RosterModel:
 
     # -- solving
 
-    def _solver(self, seconds: float, workers: int, seed: int = 0, log: bool = False):
+    def cp_solver(self, seconds: float, workers: int, seed: int = 0, log: bool = False):
         solver = cp_model.CpSolver()
         if len(self.x) > LARGE_MODEL:  # presolve's probing costs more than it saves here
             solver.parameters.cp_model_probing_level = 0
@@ -792,14 +817,13 @@ class _RosterModel:
     def solve(
         self, seconds: float, workers: int, seed: int, log: bool, parameters: dict | None = None
     ) -> SolveResult:
-        if self.costs:
-            self.model.minimize(_sum(self.costs))
+        self.minimize()
         started = time.monotonic()
         hinted_at = None
         if self.hint is not None and self._complete_hint(min(10.0, seconds / 4)):
             hinted_at = time.monotonic() - started  # the hint is itself a valid roster
         offset = time.monotonic() - started
-        solver, status, callback = self._run(
+        solver, status, callback = self.run_cp_sat(
             self.model, seconds - offset, workers, seed, log, parameters
         )
         found = [t for t in (hinted_at, callback.first and callback.first + offset) if t]
@@ -808,7 +832,7 @@ class _RosterModel:
             raise RuntimeError(self.model.validate())
         if name not in ("optimal", "feasible"):
             return SolveResult(name, None, seconds=time.monotonic() - started)
-        roster = self._roster({key: solver.value(var) for key, var in self.x.items()})
+        roster = self.roster_from({key: solver.value(var) for key, var in self.x.items()})
         return SolveResult(
             name,
             roster,
@@ -819,6 +843,10 @@ class _RosterModel:
             check=check(self.problem, roster),
         )
 
+    def minimize(self) -> None:
+        if self.costs:
+            self.model.minimize(_sum(self.costs))
+
     def _complete_hint(self, seconds: float) -> bool:
         """If the hinted roster keeps every hard rule, hint every variable (slacks included)
         from it, so that CP-SAT starts from it at once; otherwise leave the partial hint."""
@@ -828,7 +856,7 @@ class _RosterModel:
             days = self.hint.assignments.get(self.people[e].id)
             value = bool(days) and days[day] == shift_id
             fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
-        solver = self._solver(seconds, workers=1)
+        solver = self.cp_solver(seconds, workers=1)
         if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         self.model.clear_hints()
@@ -837,8 +865,8 @@ class _RosterModel:
             self.model.add_hint(self.model.get_int_var_from_proto_index(index), value)
         return True
 
-    def _run(self, model, seconds, workers, seed, log=False, parameters=None):
-        solver = self._solver(seconds, workers, seed, log)
+    def run_cp_sat(self, model, seconds, workers, seed, log=False, parameters=None):
+        solver = self.cp_solver(seconds, workers, seed, log)
         if workers <= 2 and len(self.x) <= LARGE_MODEL:
             # With one full-model worker, make it the one whose LP holds every constraint
             # (clauses included): far better bounds and rosters on the NRP instances.
@@ -852,7 +880,7 @@ class _RosterModel:
         status = solver.solve(model, callback)
         return solver, status, callback
 
-    def _roster(self, values: dict) -> Roster:
+    def roster_from(self, values: dict) -> Roster:
         roster = Roster.empty(self.problem)
         for (e, day, shift_id), value in values.items():
             if value:
@@ -864,7 +892,7 @@ class _RosterModel:
         CP-SAT found sufficient for it (or, with `check_only`, just whether it was)."""
         literals = {self.groups[key][0].index: key for key in keys if key in self.groups}
         self.model.add_assumptions([self.groups[key][0] for key in keys if key in self.groups])
-        solver = self._solver(seconds, workers=1)
+        solver = self.cp_solver(seconds, workers=1)
         status = solver.solve(self.model)
         if status != cp_model.INFEASIBLE:
             return [] if not check_only else False

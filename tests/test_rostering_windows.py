@@ -1,0 +1,44 @@
+"""Improving a roster a window of days at a time (core/rostering/windows.py): every roster it
+returns keeps every rule and costs what the checker says, and it never makes one dearer."""
+
+import time
+
+from probity.core.rostering.checker import check
+from probity.core.rostering.model import Roster
+from probity.core.rostering.solver import _RosterModel
+from probity.core.rostering.windows import improve_in_windows
+from tests.rostering_helpers import need, person, problem, wants
+
+
+def _fortnight():
+    """Four people, two weeks of earlies and lates wanted (none required), a request each."""
+    staff = [person(name) for name in ("ann", "bob", "cat", "dev")]
+    cover = [need(day, shift, minimum=0, preferred=1) for day in range(14) for shift in "EL"]
+    requests = [wants("ann", 3, "L", weight=5), wants("dev", 10, "E", weight=5)]
+    return problem(staff, cover, requests, days=14)
+
+
+def _built(ward):
+    built = _RosterModel(ward)
+    built.add_objective()
+    built.minimize()
+    return built
+
+
+def test_an_empty_roster_is_filled_in_windows_and_every_rule_kept():
+    ward = _fortnight()
+    empty = Roster.empty(ward)
+    before = check(ward, empty).objective
+    roster, cost = improve_in_windows(_built(ward), empty, before, time.monotonic() + 20, floor=0)
+    verdict = check(ward, roster)
+    assert verdict.valid, verdict.violations
+    assert verdict.objective == cost < before
+    assert roster.assignments["ann"][3] == "L" and roster.assignments["dev"][10] == "E"
+
+
+def test_a_roster_already_at_the_bound_is_returned_as_it_is():
+    ward = _fortnight()
+    empty = Roster.empty(ward)
+    cost = check(ward, empty).objective
+    roster, found = improve_in_windows(_built(ward), empty, cost, time.monotonic() + 20, cost)
+    assert (roster, found) == (empty, cost)
