@@ -4,7 +4,7 @@ returns keeps every rule and costs what the checker says, and it never makes one
 import time
 
 from probity.core.rostering.checker import check
-from probity.core.rostering.model import Roster
+from probity.core.rostering.model import Limits, Roster
 from probity.core.rostering.solver import _RosterModel
 from probity.core.rostering.windows import improve_in_windows
 from tests.rostering_helpers import need, person, problem, wants
@@ -42,3 +42,17 @@ def test_a_roster_already_at_the_bound_is_returned_as_it_is():
     cost = check(ward, empty).objective
     roster, found = improve_in_windows(_built(ward), empty, cost, time.monotonic() + 20, cost)
     assert (roster, found) == (empty, cost)
+
+
+def test_a_shift_is_moved_from_a_day_over_cover_to_a_day_short_three_weeks_away():
+    # Ann may work one shift in four weeks; it is on day 25, where nobody is wanted, while
+    # day 1 is short. No one window of two weeks holds both days: two half windows do.
+    ann = person("ann", limits=Limits(max_minutes=480))
+    cover = [need(1, "E", minimum=0, preferred=1), need(25, "E", minimum=0, preferred=0)]
+    ward = problem([ann], cover, days=28)
+    start = Roster.empty(ward)
+    start.assignments["ann"][25] = "E"
+    cost = check(ward, start).objective
+    roster, found = improve_in_windows(_built(ward), start, cost, time.monotonic() + 20, floor=0)
+    assert found == 0 and check(ward, roster).valid
+    assert roster.assignments["ann"][1] == "E" and roster.assignments["ann"][25] is None
