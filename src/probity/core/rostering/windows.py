@@ -12,9 +12,10 @@ The window starts two weeks wide and adapts: a day wider after a window solved t
 in its time, a day narrower after one that was not. Half the time it is two half windows, one
 round a day short of its preferred cover and one round a day over it: in a tight roster the
 shift to move is often more than a fortnight from the place it should cover (with one
-window, 1 run in 5 on Instance8 stayed a cover place short, at 1,405; with two, none in 8). CP-SAT has no such search built in (its
-LNS picks its own neighbourhoods), so this module drives it over clones of the full model,
-which keep every hard rule, soft goal and cut the model holds.
+window, 1 run in 5 on Instance8 stayed a cover place short, at 1,405; with two, none in 8).
+
+CP-SAT has no such search built in (its LNS picks its own neighbourhoods), so this module
+drives it over clones of the full model, which keep every hard rule and soft goal.
 """
 
 from __future__ import annotations
