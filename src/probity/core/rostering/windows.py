@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from probity.core.rostering.checker import cover_counts
 from probity.core.rostering.model import Problem, Roster
 
 if TYPE_CHECKING:
@@ -91,12 +92,7 @@ def _span(problem: Problem, day: int, width: int, rng: random.Random) -> set[int
 def _cover_days(problem: Problem, roster: Roster) -> tuple[list[int], list[int]]:
     """The days some cover line is short of its preferred number, and those it is over."""
     short, over = [], []
-    for line in problem.cover:
-        count = sum(
-            days[line.day] == line.shift and person.has_skill(line.skill)
-            for person in problem.staff
-            if (days := roster.assignments.get(person.id))
-        )
+    for line, count in zip(problem.cover, cover_counts(problem, roster), strict=True):
         if count < line.preferred:
             short.append(line.day)
         elif count > line.preferred:
