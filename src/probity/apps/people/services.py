@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,11 +64,14 @@ class ImportReport:
                 *(f"  {problem}" for problem in self.errors),
             ]
         else:
-            lines = [
-                f"Imported into {self.organisation}: {_plural(len(self.created), 'new person')}, "
-                f"{len(self.updated)} updated, {len(self.unchanged)} unchanged."
-            ]
+            lines = [self.summary()]
         return "\n".join(lines)
+
+    def summary(self) -> str:
+        return (
+            f"Imported into {self.organisation}: {_plural(len(self.created), 'new person')}, "
+            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged."
+        )
 
 
 @dataclass
@@ -93,7 +96,7 @@ def people_import_csv(*, organisation: Organisation, file: Any, actor: Any | Non
     """
     _check_may_import(actor)
     report = ImportReport(organisation=organisation.name)
-    text = _read_text(file, report)
+    text = read_text(file, report)
     if text is None:
         return report
     with transaction.atomic():
@@ -132,7 +135,9 @@ def _check_may_import(actor: Any | None) -> None:
         raise PermissionDenied("You need permission to add and change people to import them.")
 
 
-def _read_text(file: Any, report: ImportReport) -> str | None:
+def read_text(file: Any, report: ImportReport) -> str | None:
+    """The file as text, or None (with the reason in the report) when it is too large, not
+    UTF-8, binary or empty."""
     data = file.read(MAX_BYTES + 1) if hasattr(file, "read") else file
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -166,18 +171,39 @@ def _parse(
     text: str, organisation: Organisation, report: ImportReport
 ) -> tuple[list[_Row], list[str], set[str]]:
     """The good rows, the codes with a role column, and every staff number listed."""
+    role_codes: list[str] = []
+    rows: list[_Row] = []
+    listed: set[str] = set()
+    first_line: dict[str, int] = {}
+
+    def check_header(header: list[str]) -> None:
+        role_codes.extend(_check_header(header, organisation, report))
+
+    for line, cells in csv_rows(text, report, check_header):
+        listed.add(cells["staff_number"].strip())
+        row = _parse_row(line, cells, role_codes, report)
+        if row is not None and first_time(first_line, row.staff_number, line, report):
+            rows.append(row)
+    return rows, role_codes, listed
+
+
+def csv_rows(
+    text: str, report: ImportReport, check_header: Callable[[list[str]], None]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row that is not blank, as its line number and its cells by column, once
+    `check_header` has checked the first line (reporting any problem with it). Rows that are
+    not valid CSV or have the wrong number of cells, and more than MAX_ROWS rows, are reported
+    instead; so is a file whose rows are all blank."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [column.strip() for column in next(reader)]
     except csv.Error as error:
         report.errors.append(ImportProblem(1, f"this is not valid CSV ({error})."))
-        return [], [], set()
-    role_codes = _check_header(header, organisation, report)
+        return
+    check_header(header)
     if report.errors:
-        return [], [], set()
-    rows: list[_Row] = []
-    listed: set[str] = set()
-    first_line: dict[str, int] = {}
+        return
+    count = 0
     previous_end = reader.line_num
     while True:
         line = previous_end + 1
@@ -191,9 +217,10 @@ def _parse(
         previous_end = reader.line_num
         if not any(value.strip() for value in values):
             continue  # a blank line
-        if len(rows) >= MAX_ROWS:
+        if count >= MAX_ROWS:
             report.errors.append(ImportProblem(line, f"more than {MAX_ROWS} people in one file."))
             break
+        count += 1
         if len(values) != len(header):
             report.errors.append(
                 ImportProblem(
@@ -203,30 +230,32 @@ def _parse(
                 )
             )
             continue
-        cells = dict(zip(header, values, strict=True))
-        listed.add(cells["staff_number"].strip())
-        row = _parse_row(line, cells, role_codes, report)
-        if row is None:
-            continue
-        if row.staff_number in first_line:
-            report.errors.append(
-                ImportProblem(
-                    line,
-                    f"staff number {row.staff_number} appears twice (first on line "
-                    f"{first_line[row.staff_number]}); each person needs their own.",
-                )
-            )
-            continue
-        first_line[row.staff_number] = line
-        rows.append(row)
-    if not rows and not report.errors:
+        yield line, dict(zip(header, values, strict=True))
+    if not count and not report.errors:
         report.errors.append(ImportProblem(None, "The file names its columns but lists nobody."))
-    return rows, role_codes, listed
 
 
-def _check_header(header: list[str], organisation: Organisation, report: ImportReport) -> list[str]:
-    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+def first_time(
+    first_line: dict[str, int], staff_number: str, line: int, report: ImportReport
+) -> bool:
+    """Whether this is the first row for the staff number; a second one is reported."""
+    if staff_number in first_line:
+        report.errors.append(
+            ImportProblem(
+                line,
+                f"staff number {staff_number} appears twice (first on line "
+                f"{first_line[staff_number]}); each person needs their own.",
+            )
+        )
+        return False
+    first_line[staff_number] = line
+    return True
+
+
+def columns_checked(header: list[str], required: Iterable[str], report: ImportReport) -> list[str]:
+    """The header's columns, each once, after reporting required columns that are missing
+    (with a hint when the file is separated by semicolons or tabs) and columns named twice."""
+    missing = [column for column in required if column not in header]
     if missing:
         hint = (
             " Separate the columns with commas."
@@ -236,18 +265,25 @@ def _check_header(header: list[str], organisation: Organisation, report: ImportR
         report.errors.append(
             ImportProblem(
                 1,
-                f"the first line must name the columns {', '.join(REQUIRED_COLUMNS)} "
+                f"the first line must name the columns {', '.join(required)} "
                 f"(missing: {', '.join(missing)}).{hint}",
             )
         )
+    columns: list[str] = []
+    for column in header:
+        if column in columns:
+            report.errors.append(ImportProblem(1, f"the column {column!r} appears twice."))
+        else:
+            columns.append(column)
+    return columns
+
+
+def _check_header(header: list[str], organisation: Organisation, report: ImportReport) -> list[str]:
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    missing = any(column not in header for column in REQUIRED_COLUMNS)
     adopted = organisation.adopted_code_ids()
     role_codes = []
-    seen = set()
-    for column in header:
-        if column in seen:
-            report.errors.append(ImportProblem(1, f"the column {column!r} appears twice."))
-            continue
-        seen.add(column)
+    for column in columns_checked(header, REQUIRED_COLUMNS, report):
         if column in known:
             continue
         if column.startswith(ROLE_PREFIX):
@@ -408,14 +444,14 @@ def _write(
             )
         person.name, person.email, person.team = row.name, row.email, team
         if changed[row.staff_number]:
-            _save(person, actor)
+            save_with_history_user(person, actor)
         people[row.staff_number] = person
     for row in rows:
         person = people[row.staff_number]
         manager = people[row.line_manager] if row.line_manager else None
         if person.line_manager_id != (manager.pk if manager else None):
             person.line_manager = manager
-            _save(person, actor)
+            save_with_history_user(person, actor)
             changed[row.staff_number] = True
         if _set_roles(person, row.roles, role_codes, actor):
             changed[row.staff_number] = True
@@ -439,16 +475,16 @@ def _set_roles(person: Person, roles: dict[str, str], role_codes: Iterable[str],
             held.delete()
             changed = True
         elif held is None and role:
-            _save(CodeRole(person=person, code_id=code_id, role=role), actor)
+            save_with_history_user(CodeRole(person=person, code_id=code_id, role=role), actor)
             changed = True
         elif held is not None and held.role != role:
             held.role = role
-            _save(held, actor)
+            save_with_history_user(held, actor)
             changed = True
     return changed
 
 
-def _save(instance, actor) -> None:
+def save_with_history_user(instance, actor) -> None:
     if actor is not None and getattr(actor, "is_authenticated", False):
         instance._history_user = actor  # django-simple-history records who changed it
     instance.save()

@@ -265,8 +265,13 @@ def _annualised(person, start: datetime.date) -> core.AnnualisedHours | None:
     )
 
 
+def pattern_codes(working_pattern: str) -> list[str | None]:
+    """A working pattern's shift codes day by day, None for a day off ("-")."""
+    return [None if code == "-" else code for code in working_pattern.split()]
+
+
 def _pattern(details, start: datetime.date) -> tuple[str | None, ...]:
-    codes = [None if code == "-" else code for code in details.working_pattern.split()]
+    codes = pattern_codes(details.working_pattern)
     if not codes:
         return ()
     offset = (start - (details.pattern_start or start)).days % len(codes)
