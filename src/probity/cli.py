@@ -117,6 +117,17 @@ def _parser() -> argparse.ArgumentParser:
     people_import.add_argument("file", metavar="FILE.csv")
     people_import.set_defaults(run=_people_import)
 
+    rostering = commands.add_parser("rostering", help="rostering in the database: staff details")
+    rostering.set_defaults(run=lambda _args: rostering.print_help())
+    rostering_commands = rostering.add_subparsers(title="rostering commands")
+    import_staff = rostering_commands.add_parser(
+        "import-staff",
+        help="import or update people's rostering staff details from CSV (all or nothing)",
+    )
+    import_staff.add_argument("organisation", metavar="ORG_SLUG")
+    import_staff.add_argument("file", metavar="FILE.csv")
+    import_staff.set_defaults(run=_rostering_import_staff)
+
     demo = commands.add_parser(
         "demo", help="load demo organisations, people and sign-ins (idempotent; not for real use)"
     )
@@ -441,6 +452,17 @@ def _people_import(args) -> int:
     from probity.apps.people.management.commands.people_import import run
 
     return run(args.organisation, args.file, sys.stdout, sys.stderr)
+
+
+def _rostering_import_staff(args) -> int:
+    from probity.server import setup_django
+
+    setup_django()
+    _migrate_quietly()
+    from probity.apps.people.management.commands.people_import import run
+    from probity.apps.rostering.staff_import import staff_details_import
+
+    return run(args.organisation, args.file, sys.stdout, sys.stderr, staff_details_import)
 
 
 def _demo(args) -> int:
