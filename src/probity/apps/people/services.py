@@ -3,13 +3,15 @@
 A CSV import is all or nothing: every row is checked first and every problem reported with
 its line number; if any row is bad, nothing is written. Re-importing the same organisation's
 list updates people by staff number (name, email, team, line manager and code roles).
+The CSV reading (read_text, csv_rows, columns_checked, first_time) and ImportReport are shared
+with the rostering staff details import (rostering.staff_import).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,7 +254,7 @@ def first_time(
     return True
 
 
-def columns_checked(header: list[str], required: Iterable[str], report: ImportReport) -> list[str]:
+def columns_checked(header: list[str], required: Sequence[str], report: ImportReport) -> list[str]:
     """The header's columns, each once, after reporting required columns that are missing
     (with a hint when the file is separated by semicolons or tabs) and columns named twice."""
     missing = [column for column in required if column not in header]
