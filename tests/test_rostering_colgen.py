@@ -33,6 +33,15 @@ def test_the_start_roster_keeps_every_rule_and_the_bound_is_below_its_cost():
     assert generation.bound <= verdict.objective + 1e-6
 
 
+def test_the_lp_roster_gives_each_person_one_whole_choice_a_day():
+    ward = _ward()
+    relaxed = generate(ward, seconds=10).relaxed
+    for e in range(len(ward.staff)):
+        for day in range(ward.horizon):
+            weights = [relaxed.get((e, day, shift), 0.0) for shift in (None, "E", "L", "N")]
+            assert sum(weights) == pytest.approx(1.0)
+
+
 def test_with_columns_the_solver_proves_the_same_optimum_as_cp_sat_alone():
     ward = _ward()
     alone = solve(ward, seconds=20, columns_share=0)

@@ -3,6 +3,7 @@ returns keeps every rule and costs what the checker says, and it never makes one
 
 import time
 
+from probity.core.rostering import windows
 from probity.core.rostering.checker import check
 from probity.core.rostering.model import Limits, Roster
 from probity.core.rostering.solver import _RosterModel
@@ -56,3 +57,20 @@ def test_a_shift_is_moved_from_a_day_over_cover_to_a_day_short_three_weeks_away(
     roster, found = improve_in_windows(_built(ward), start, cost, time.monotonic() + 20, floor=0)
     assert found == 0 and check(ward, roster).valid
     assert roster.assignments["ann"][1] == "E" and roster.assignments["ann"][25] is None
+
+
+def test_with_the_lp_roster_the_cells_it_disagrees_with_are_set_free(monkeypatch):
+    # Every try frees just the cells where the roster and the LP's roster disagree, days
+    # apart: ann's day 1 (the LP has her early) and day 25 (the LP has her off).
+    monkeypatch.setattr(windows, "RELAXED_SHARE", 1.0)
+    ann = person("ann", limits=Limits(max_minutes=480))
+    ward = problem([ann], [need(1, "E", minimum=0, preferred=1)], days=28)
+    start = Roster.empty(ward)
+    start.assignments["ann"][25] = "E"
+    lp = {(0, day, None): 1.0 for day in range(28) if day != 1} | {(0, 1, "E"): 1.0}
+    cost = check(ward, start).objective
+    roster, found = improve_in_windows(
+        _built(ward), start, cost, time.monotonic() + 20, floor=0, relaxed=lp
+    )
+    assert found == 0 and roster.assignments["ann"][1] == "E"
+    assert roster.assignments["ann"][25] is None and check(ward, roster).valid

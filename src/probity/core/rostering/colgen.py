@@ -70,6 +70,9 @@ class Generation:
     seconds: float = 0.0
     first_roster_seconds: float | None = None  # when every person's first column made one
     cut: ReducedCostCut | None = None  # from the pricing round that gave the bound
+    # The LP's roster before the dive: (person index, day, shift or None for a day off) ->
+    # its weight. Where a roster differs from it is where the roster is least sure.
+    relaxed: dict[tuple[int, int, str | None], float] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -134,6 +137,7 @@ def generate(
             master.add(pricer.e, priced.columns)
         run.until(started + converge_share * seconds, bound=True)
         try:
+            generation.relaxed = master.relaxed()
             _dive(master, pricers, run, deadline)
             generation.roster = master.roster()
         except _NoRoster:
@@ -388,6 +392,16 @@ class _Master:
                 duals[i] = dual
         self.mu = [row.dual_value() for row in self.convex]
         return self.lp.Objective().Value(), duals
+
+    def relaxed(self) -> dict[tuple[int, int, str | None], float]:
+        self.solve_lp()  # columns may have come since the last solve
+        weights: dict[tuple[int, int, str | None], float] = {}
+        for e, (columns, lp_vars) in enumerate(zip(self.columns, self.vars, strict=True)):
+            for column, var in zip(columns, lp_vars, strict=True):
+                if (weight := var.solution_value()) > EPSILON:
+                    for day, shift in enumerate(column.days):
+                        weights[e, day, shift] = weights.get((e, day, shift), 0.0) + weight
+        return weights
 
     def heaviest(self) -> dict[int, tuple[int, float]]:
         """For each unfixed person, their column with the most LP weight, and that weight."""

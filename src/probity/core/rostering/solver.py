@@ -197,7 +197,14 @@ def _improve_in_windows(
     model.minimize()
     floor = math.ceil(generation.cut.bound - BOUND_TOLERANCE)
     roster, _ = improve_in_windows(
-        model, start[0], start[1].objective, deadline, floor, workers=workers, seed=seed
+        model,
+        start[0],
+        start[1].objective,
+        deadline,
+        floor,
+        workers=workers,
+        seed=seed,
+        relaxed=generation.relaxed,
     )
     return roster, check(model.problem, roster)
 

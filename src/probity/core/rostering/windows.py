@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 WINDOW_DAYS = 14  # the first window's width
 WINDOW_SECONDS = 3.0  # the most one window may take
 NARROWEST = 3  # days
+RELAXED_SHARE = 0.3  # of the tries, when the LP's roster is known: free where it disagrees
+AGREED = (0.96, 0.99)  # the LP weight a roster's choice needs to stay fixed, drawn each try
 
 
 def improve_in_windows(
@@ -45,9 +47,12 @@ def improve_in_windows(
     floor: int,
     workers: int = 2,
     seed: int = 0,
+    relaxed: dict[tuple[int, int, str | None], float] | None = None,
 ) -> tuple[Roster, int]:
     """The cheapest roster found by re-solving windows of days until `deadline`, or until its
-    cost reaches `floor` (a proven bound); starts from `roster`, which costs `cost`."""
+    cost reaches `floor` (a proven bound); starts from `roster`, which costs `cost`. Given
+    `relaxed` (the LP's roster, as colgen.Generation has it), some tries free the cells where
+    the roster and the LP disagree instead of a window of days."""
     horizon = built.problem.horizon
     width = min(WINDOW_DAYS, horizon - 1)
     rng = random.Random(seed)
@@ -55,19 +60,24 @@ def improve_in_windows(
     while (left := deadline - time.monotonic()) > 0.1 and cost > floor and width >= NARROWEST:
         if proven > horizon - width:  # as many as there are windows: a local optimum
             break
-        days = _place(built.problem, roster, width, rng)
+        by_relaxation = bool(relaxed) and rng.random() < RELAXED_SHARE
+        if by_relaxation:
+            cells = _disagreements(built, roster, relaxed, rng)
+        else:
+            cells = _cells(built, _place(built.problem, roster, width, rng))
         limit = min(WINDOW_SECONDS, left)
-        found, proven_in = _window(built, roster, days, limit, workers, seed + tries)
+        found, proven_in = _window(built, roster, cells, limit, workers, seed + tries)
         tries += 1
         if found is not None and found[1] < cost:
             roster, cost = found
             proven = 0
         else:
             proven = proven + 1 if proven_in is not None else 0
-        # Wider only after a window proven in half its time: one at the edge of what can be
-        # proven in time wastes it (Instance8: 1,304-1,309 in 60 s against 1,305-1,317).
-        quick = proven_in is not None and proven_in < limit / 2
-        width = min(horizon - 1, width + 1) if quick else width - 1
+        if not by_relaxation:
+            # Wider only after a window proven in half its time: one at the edge of what can
+            # be proven in time wastes it (Instance8: 1,304-1,309 in 60 s against 1,305-1,317).
+            quick = proven_in is not None and proven_in < limit / 2
+            width = min(horizon - 1, width + 1) if quick else width - 1
     return roster, cost
 
 
@@ -82,6 +92,27 @@ def _place(problem: Problem, roster: Roster, width: int, rng: random.Random) -> 
         return days | _span(problem, rng.choice(over), width - half, rng) if over else days
     first = rng.randrange(problem.horizon - width + 1)
     return set(range(first, first + width))
+
+
+def _cells(built: _RosterModel, days: set[int]) -> set[tuple[int, int]]:
+    return {(e, day) for e in range(len(built.people)) for day in days}
+
+
+def _disagreements(
+    built: _RosterModel,
+    roster: Roster,
+    relaxed: dict[tuple[int, int, str | None], float],
+    rng: random.Random,
+) -> set[tuple[int, int]]:
+    """The (person, day) cells where the LP's roster gives the roster's own choice less than a
+    weight drawn from AGREED: all over the horizon, so a chain of moves may span it."""
+    agreed = rng.uniform(*AGREED)
+    return {
+        (e, day)
+        for e, person in enumerate(built.people)
+        for day, shift in enumerate(roster.assignments[person.id])
+        if relaxed.get((e, day, shift), 0.0) < agreed
+    }
 
 
 def _span(problem: Problem, day: int, width: int, rng: random.Random) -> set[int]:
@@ -101,14 +132,19 @@ def _cover_days(problem: Problem, roster: Roster) -> tuple[list[int], list[int]]
 
 
 def _window(
-    built: _RosterModel, roster: Roster, days: set[int], seconds: float, workers: int, seed: int
+    built: _RosterModel,
+    roster: Roster,
+    cells: set[tuple[int, int]],
+    seconds: float,
+    workers: int,
+    seed: int,
 ) -> tuple[tuple[Roster, int] | None, float | None]:
-    """The best roster that differs from `roster` only on `days` (and its cost), and the
-    seconds it took to prove it the best such roster (None if it was not proven)."""
+    """The best roster that differs from `roster` only in `cells` (person index, day), and its
+    cost; and the seconds it took to prove it the best such roster (None if not proven)."""
     built.add_hint(roster)
     model = built.model.clone()
     for (e, day, shift_id), var in built.x.items():
-        if day not in days:
+        if (e, day) not in cells:
             value = int(roster.assignments[built.people[e].id][day] == shift_id)
             domain = model.proto.variables[var.index].domain  # a boolean's: [0, 1]
             domain[0] = domain[1] = value
