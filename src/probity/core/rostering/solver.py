@@ -25,7 +25,8 @@ largest `max_weekends` weekends.
 Search, first: where the cover is all soft and the solve has `COLUMNS_SECONDS` or more,
 column generation (`colgen`) takes `columns_share` of the time. It gives a start roster and
 a proven lower bound. `windows.improve_in_windows` then re-solves the start roster a window
-of days at a time for `WINDOWS_SHARE` of the time left. The bound is added as a row
+of days at a time (or where it disagrees with the LP's roster) for `WINDOWS_SHARE` of the
+time left. The bound is added as a row
 (objective >= bound) so CP-SAT stops once it reaches it, with reduced-cost cuts that keep
 each person's roster near what the LP's duals allow a roster no dearer than the improved
 one. CP-SAT then runs in spells; after each spell that found a cheaper roster the cuts are
