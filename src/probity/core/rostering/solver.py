@@ -31,8 +31,8 @@ time left. The bound is added as a row
 each person's roster near what the LP's duals allow a roster no dearer than the improved
 one. CP-SAT then runs in spells; after each spell that found a cheaper roster the cuts are
 tightened to its cost and the next spell starts from it. On the Curtois & Qu instances this
-took Instance8 from 1.23 to 1.003-1.011 of the best known in 60 s when the windows mend the
-start roster's cover, and 1.077-1.080 (one cover place short) when they do not: 5 runs in 11
+took Instance8 from 1.23 to 1.002-1.015 of the best known in 60 s when the windows mend the
+start roster's cover, and 1.077-1.080 (one cover place short) when they do not: 4 runs in 13
 on 8 December 2026. Instance14 reaches its optimum, and Instances 1 and 4 are proven optimal
 within seconds.
 
