@@ -445,24 +445,26 @@ def _run_command(command: str, args, *options: str, positional: str = "") -> int
 
 
 def _people_import(args) -> int:
-    from probity.server import setup_django
-
-    setup_django()
-    _migrate_quietly()
-    from probity.apps.people.management.commands.people_import import run
-
-    return run(args.organisation, args.file, sys.stdout, sys.stderr)
+    return _csv_import(args, "probity.apps.people.services", "people_import_csv")
 
 
 def _rostering_import_staff(args) -> int:
+    return _csv_import(args, "probity.apps.rostering.staff_import", "staff_details_import")
+
+
+def _csv_import(args, module: str, importer: str) -> int:
+    """Run one of the all-or-nothing CSV imports, named by module so that it loads only once
+    Django is set up."""
+    from importlib import import_module
+
     from probity.server import setup_django
 
     setup_django()
     _migrate_quietly()
     from probity.apps.people.management.commands.people_import import run
-    from probity.apps.rostering.staff_import import staff_details_import
 
-    return run(args.organisation, args.file, sys.stdout, sys.stderr, staff_details_import)
+    chosen = getattr(import_module(module), importer)
+    return run(args.organisation, args.file, sys.stdout, sys.stderr, chosen)
 
 
 def _demo(args) -> int:

@@ -26,15 +26,14 @@ Search, first: where the cover is all soft and the solve has `COLUMNS_SECONDS` o
 column generation (`colgen`) takes `columns_share` of the time. It gives a start roster and
 a proven lower bound. `windows.improve_in_windows` then re-solves the start roster a window
 of days at a time (or where it disagrees with the LP's roster) for `WINDOWS_SHARE` of the
-time left. The bound is added as a row
-(objective >= bound) so CP-SAT stops once it reaches it, with reduced-cost cuts that keep
-each person's roster near what the LP's duals allow a roster no dearer than the improved
-one. CP-SAT then runs in spells; after each spell that found a cheaper roster the cuts are
-tightened to its cost and the next spell starts from it. On the Curtois & Qu instances this
-took Instance8 from 1.23 to 1.002-1.015 of the best known in 60 s when the windows mend the
-start roster's cover, and 1.077-1.080 (one cover place short) when they do not: 4 runs in 13
-on 8 December 2026. Instance14 reaches its optimum, and Instances 1 and 4 are proven optimal
-within seconds.
+time left. The bound is added as a row (objective >= bound) so CP-SAT stops once it reaches
+it, with reduced-cost cuts that keep each person's roster near what the LP's duals allow a
+roster no dearer than the improved one. CP-SAT then runs in spells; after each spell that
+found a cheaper roster the cuts are tightened to its cost and the next spell starts from it.
+On the Curtois & Qu instances this took Instance8 from 1.23 to 1.002-1.015 of the best known
+in 60 s when the windows mend the start roster's cover, and 1.077-1.080 (one cover place
+short) when they do not: 4 runs in 13 on 8 December 2026. Instance14 reaches its optimum,
+and Instances 1 and 4 are proven optimal within seconds.
 
 Otherwise: the greedy demand-led roster (`greedy.greedy_roster`, or `greedy.weekday_roster`
 when only that one keeps every rule) is the hint when it keeps every hard rule. A hinted
